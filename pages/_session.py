@@ -1,0 +1,86 @@
+"""The Streamlit side of sessions: one migrated engine per process, the signed-in person, flashes."""
+from __future__ import annotations
+
+import uuid
+from contextlib import contextmanager
+from typing import Iterator
+
+import streamlit as st
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.engine import database_url, session_scope
+from tracker.app import open_database
+from tracker.domain import Actor
+from tracker.services import auth
+
+PERSON_KEY = "person_id"
+
+
+@st.cache_resource(show_spinner="Preparing the database…")
+def _factory(url: str) -> sessionmaker[Session]:
+    """Migrate once per process and database; every rerun reuses the pool."""
+    _engine, factory = open_database(url)
+    return factory
+
+
+@contextmanager
+def db() -> Iterator[Session]:
+    with session_scope(_factory(database_url())) as session:
+        yield session
+
+
+def current_actor() -> Actor | None:
+    """The signed-in person, reloaded each run so deactivation and role changes apply at once."""
+    person_id = st.session_state.get(PERSON_KEY)
+    if person_id is None:
+        return None
+    with db() as session:
+        actor = auth.current_actor(session, person_id)
+    if actor is None:
+        sign_out()
+    return actor
+
+
+def actor() -> Actor:
+    """For page functions: they only run inside the signed-in navigation."""
+    signed_in = current_actor()
+    if signed_in is None:
+        st.stop()
+    return signed_in
+
+
+def sign_in_as(signed_in: Actor) -> None:
+    st.session_state.clear()
+    st.session_state[PERSON_KEY] = signed_in.id
+
+
+def sign_out() -> None:
+    st.session_state.clear()
+
+
+def form_token(name: str) -> str:
+    """One token per form instance, kept until the save commits: a double click stores one row."""
+    key = f"token:{name}:{form_generation(name)}"
+    if key not in st.session_state:
+        st.session_state[key] = uuid.uuid4().hex
+    return st.session_state[key]
+
+
+def form_generation(name: str) -> int:
+    return st.session_state.get(f"generation:{name}", 0)
+
+
+def next_form(name: str) -> None:
+    """After a save: a fresh, empty form with a new token on the next run."""
+    st.session_state[f"generation:{name}"] = form_generation(name) + 1
+
+
+def flash(message: str) -> None:
+    """A toast shown on the next run (a save usually ends with st.rerun)."""
+    st.session_state["flash"] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop("flash", None)
+    if message:
+        st.toast(message, icon=":material/check_circle:")

@@ -1,0 +1,109 @@
+"""Widgets shared by more than one page. Layout only: no rules, no data access."""
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from pages._session import db, flash, next_form
+from tracker.errors import SharedLoadError
+
+from tracker.domain import RATING_LABELS, TIMES_OF_DAY, TRUST_ANSWERS, TRUST_QUESTIONS, InteractionDraft
+from tracker.services.interactions import Entry, TagOption
+
+NO_IDENTIFIERS = (
+    "Never enter patient identifiers: no names, record numbers, dates of birth, "
+    "phone numbers or e-mail addresses."
+)
+
+
+def rating_label(rating: int) -> str:
+    return f"{rating:+d} {RATING_LABELS[rating]}" if rating else f"0 {RATING_LABELS[0]}"
+
+
+def interaction_fields(
+    key: str,
+    *,
+    today: date,
+    tags: list[TagOption],
+    entry: Entry | None = None,
+    default_time: str | None = None,
+    flagged: bool = False,
+    token: str,
+) -> InteractionDraft:
+    """The log form's widgets (inside a caller's st.form); returns the draft as entered."""
+    tag_names = {t.id: t.name for t in tags}
+    if entry is not None:  # an edited entry keeps its tags even if they were retired since
+        tag_names.update(zip(entry.tag_ids, entry.tags))
+    rating = st.pills(
+        "How did it leave you?",
+        options=list(RATING_LABELS),
+        format_func=rating_label,
+        default=entry.rating if entry else None,
+        key=f"{key}:rating",
+    )
+    left, right = st.columns(2)
+    occurred_on = left.date_input(
+        "Date", value=entry.occurred_on if entry else today, max_value=today, key=f"{key}:date", format="YYYY-MM-DD"
+    )
+    time_of_day = right.segmented_control(
+        "Time of day",
+        options=list(TIMES_OF_DAY),
+        format_func=str.capitalize,
+        default=entry.time_of_day if entry else default_time,
+        key=f"{key}:time",
+    )
+    tag_ids = st.pills(
+        "Tags (optional)",
+        options=list(tag_names),
+        format_func=tag_names.get,
+        selection_mode="multi",
+        default=list(entry.tag_ids) if entry else None,
+        key=f"{key}:tags",
+    )
+    answers = {}
+    for field, question in TRUST_QUESTIONS.items():
+        answers[field] = st.segmented_control(
+            question,
+            options=list(TRUST_ANSWERS),
+            format_func=TRUST_ANSWERS.get,
+            default=getattr(entry, field) if entry else None,
+            key=f"{key}:{field}",
+        )
+    note = st.text_area(
+        "Private reflection (optional, only you can read it)",
+        value=(entry.note or "") if entry else "",
+        max_chars=2000,
+        height=90,
+        help=NO_IDENTIFIERS,
+        key=f"{key}:note",
+    )
+    save_anyway = False
+    if flagged:
+        save_anyway = st.checkbox("Save anyway: I checked, this is not a patient identifier", key=f"{key}:anyway")
+    return InteractionDraft(
+        token=token,
+        occurred_on=occurred_on,
+        rating=rating,
+        time_of_day=time_of_day,
+        tag_ids=tuple(tag_ids or ()),
+        felt_trusted=answers["felt_trusted"],
+        showed_humanity=answers["showed_humanity"],
+        note=note,
+        save_anyway=save_anyway,
+    )
+
+
+def run_action(action, done: str, form: str | None = None):
+    """Run one service call in a session: show its error in plain words, or flash `done` and rerun."""
+    try:
+        with db() as session:
+            result = action(session)
+    except SharedLoadError as error:
+        st.error(str(error))
+        return None
+    if form:
+        next_form(form)
+    flash(done)
+    st.rerun()
+    return result

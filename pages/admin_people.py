@@ -1,0 +1,121 @@
+"""Administration: people, their roles, unit, profession and reporting line. No entries are shown."""
+from __future__ import annotations
+
+import streamlit as st
+
+from pages._session import actor, db, form_token, next_form
+from pages._widgets import run_action
+from tracker.domain import PROFESSIONS, Role
+from tracker.errors import SharedLoadError
+from tracker.services import admin
+
+ROLES = [r.value for r in Role]
+
+
+def render() -> None:
+    me = actor()
+    st.title("People")
+    with db() as session:
+        people = admin.list_people(session, me)
+        units = admin.list_units(session, me)
+    _show_new_password()
+    st.dataframe(
+        [
+            {
+                "Name": p.display_name,
+                "E-mail": p.email,
+                "Roles": ", ".join(p.roles),
+                "Unit": p.unit,
+                "Profession": p.profession,
+                "Supervisor": p.supervisor,
+                "Active": p.active,
+            }
+            for p in people
+        ],
+        hide_index=True,
+        use_container_width=True,
+    )
+    unit_names = {u.id: u.name for u in units}
+    names = {p.id: f"{p.display_name} ({p.email})" for p in people}
+    with st.expander("Invite a person", icon=":material/person_add:"):
+        _invite(me, unit_names, names)
+    st.subheader("Change a person")
+    chosen = st.selectbox("Person", people, format_func=lambda p: names[p.id] + ("" if p.active else " — deactivated"))
+    if chosen is not None:
+        _edit(me, chosen, unit_names, names)
+
+
+def _invite(me, unit_names: dict[int, str], names: dict[int, str]) -> None:
+    with st.form("invite"):
+        name = st.text_input("Name")
+        email = st.text_input("E-mail")
+        roles = st.multiselect("Roles", ROLES, default=["clinician"])
+        unit_id = st.selectbox("Unit", [None, *unit_names], format_func=lambda i: unit_names.get(i, "—"))
+        profession = st.selectbox("Profession", [None, *PROFESSIONS], format_func=lambda p: p or "—")
+        supervisor_id = st.selectbox("Supervisor", [None, *names], format_func=lambda i: names.get(i, "—"))
+        if st.form_submit_button("Invite", type="primary"):
+            try:
+                with db() as session:
+                    invitation = admin.invite_person(
+                        session, me, token=form_token("invite"), display_name=name, email=email,
+                        roles=set(roles), unit_id=unit_id, profession=profession, supervisor_id=supervisor_id,
+                    )
+            except SharedLoadError as error:
+                st.error(str(error))
+            else:
+                if invitation.temporary_password:
+                    st.session_state["new_password"] = (email, invitation.temporary_password)
+                next_form("invite")
+                st.rerun()
+
+
+def _edit(me, person, unit_names: dict[int, str], names: dict[int, str]) -> None:
+    key = f"person:{person.id}"
+    with st.form(key):
+        name = st.text_input("Name", value=person.display_name)
+        roles = st.multiselect("Roles", ROLES, default=list(person.roles))
+        units = [None, *unit_names]
+        unit_id = st.selectbox(
+            "Unit", units, index=units.index(person.unit_id) if person.unit_id in units else 0,
+            format_func=lambda i: unit_names.get(i, "—"),
+        )
+        professions = [None, *PROFESSIONS]
+        profession = st.selectbox(
+            "Profession", professions, index=professions.index(person.profession) if person.profession in professions else 0,
+            format_func=lambda p: p or "—",
+        )
+        bosses = [None, *(i for i in names if i != person.id)]
+        supervisor_id = st.selectbox(
+            "Supervisor", bosses, index=bosses.index(person.supervisor_id) if person.supervisor_id in bosses else 0,
+            format_func=lambda i: names.get(i, "—"),
+        )
+        if st.form_submit_button("Save changes", type="primary"):
+            run_action(
+                lambda s: admin.update_person(
+                    s, me, person.id, display_name=name, roles=set(roles), unit_id=unit_id,
+                    profession=profession, supervisor_id=supervisor_id,
+                ),
+                "Saved",
+            )
+    toggle, reset = st.columns(2)
+    if toggle.button("Reactivate" if not person.active else "Deactivate", use_container_width=True):
+        run_action(lambda s: admin.set_person_active(s, me, person.id, active=not person.active), "Account updated")
+    if reset.button("Reset password", use_container_width=True):
+        try:
+            with db() as session:
+                password = admin.reset_password(session, me, person.id, token=form_token(f"reset:{person.id}"))
+        except SharedLoadError as error:
+            st.error(str(error))
+        else:
+            if password:
+                st.session_state["new_password"] = (person.email, password)
+            next_form(f"reset:{person.id}")
+            st.rerun()
+
+
+def _show_new_password() -> None:
+    """A temporary password is shown once, to the administrator who made it, and never stored in clear."""
+    if "new_password" in st.session_state:
+        email, password = st.session_state.pop("new_password")
+        st.success(f"Temporary password for {email} — pass it on privately; they choose their own at first sign-in:")
+        st.code(password, language=None)

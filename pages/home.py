@@ -1,0 +1,24 @@
+"""Home: where a clinician starts. Later issues add the check-in reminder and the early warning."""
+from __future__ import annotations
+
+import streamlit as st
+
+from pages._session import actor
+from tracker.domain import Role
+
+
+def render() -> None:
+    me = actor()
+    st.title(f"Hello, {me.display_name.split()[0]}")
+    if me.has(Role.CLINICIAN):
+        st.write("How did your last patient interaction leave you? It takes less than 15 seconds to log.")
+        st.page_link("log", label="Log an interaction", icon=":material/edit_note:")
+        st.caption(
+            "Your entries and reflections are private. No manager, coordinator or administrator can read them."
+        )
+    if me.has(Role.ADMINISTRATOR):
+        st.subheader("Administration")
+        st.page_link("people", label="People", icon=":material/group:")
+        st.page_link("units", label="Units", icon=":material/apartment:")
+        st.page_link("tags", label="Tags", icon=":material/sell:")
+        st.page_link("audit", label="Audit log", icon=":material/policy:")

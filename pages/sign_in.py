@@ -1,0 +1,112 @@
+"""Sign-in, the first administrator on an empty installation, and the forced password change."""
+from __future__ import annotations
+
+import streamlit as st
+
+from pages._session import actor, db, sign_in_as
+from tracker.errors import SharedLoadError
+from tracker.services import auth
+
+
+def render_sign_in() -> None:
+    st.title("Shared Load")
+    st.write("A shared load is half the weight. Sign in to log how your work leaves you.")
+    with st.form("sign_in"):
+        email = st.text_input("E-mail", autocomplete="email")
+        password = st.text_input("Password", type="password", autocomplete="current-password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        try:
+            with db() as session:
+                signed_in = auth.sign_in(session, email=email, password=password)
+                _remember_timezone(session, signed_in)
+        except SharedLoadError as error:
+            st.error(str(error))
+        else:
+            sign_in_as(signed_in)
+            st.rerun()
+    if _sso_configured():
+        st.divider()
+        st.button("Sign in with single sign-on", on_click=st.login)
+
+
+def render_sso_callback() -> None:
+    """After st.login: map the identity provider's verified e-mail to an active account."""
+    try:
+        with db() as session:
+            signed_in = auth.sign_in_with_sso(session, email=st.user.get("email"))
+            _remember_timezone(session, signed_in)
+    except SharedLoadError as error:
+        st.error(f"{error} Ask your administrator to add your e-mail address.")
+        st.button("Sign out of single sign-on", on_click=st.logout)
+        return
+    sign_in_as(signed_in)
+    st.rerun()
+
+
+def render_first_administrator() -> None:
+    st.title("Welcome to Shared Load")
+    st.write("This installation has no accounts yet. Create the first administrator.")
+    with st.form("first_admin"):
+        name = st.text_input("Your name")
+        email = st.text_input("E-mail", autocomplete="email")
+        password = st.text_input("Password", type="password", autocomplete="new-password", help="At least 10 characters.")
+        repeated = st.text_input("Password again", type="password", autocomplete="new-password")
+        submitted = st.form_submit_button("Create administrator", type="primary")
+    if submitted:
+        try:
+            with db() as session:
+                admin = auth.create_first_administrator(session, name=name, email=email, password=password, repeated=repeated)
+        except SharedLoadError as error:
+            st.error(str(error))
+        else:
+            sign_in_as(admin)
+            st.rerun()
+
+
+def render_change_password() -> None:
+    me = actor()
+    st.title("Choose your own password")
+    st.write("You signed in with a temporary password. Please choose your own before you continue.")
+    _password_form(me)
+
+
+def render_account() -> None:
+    me = actor()
+    st.title("Account")
+    st.write(f"Signed in as **{me.display_name}** ({me.email}).")
+    st.subheader("Change password")
+    _password_form(me)
+
+
+def _password_form(me) -> None:
+    with st.form("password"):
+        current = st.text_input("Current password", type="password", autocomplete="current-password")
+        new = st.text_input("New password", type="password", autocomplete="new-password", help="At least 10 characters.")
+        repeated = st.text_input("New password again", type="password", autocomplete="new-password")
+        submitted = st.form_submit_button("Change password", type="primary")
+    if submitted:
+        try:
+            with db() as session:
+                auth.change_password(session, me, current=current, new=new, repeated=repeated)
+        except SharedLoadError as error:
+            st.error(str(error))
+        else:
+            st.session_state["flash"] = "Password changed"
+            st.rerun()
+
+
+def _remember_timezone(session, signed_in) -> None:
+    browser_zone = st.context.timezone
+    if browser_zone and browser_zone != signed_in.timezone:
+        try:
+            auth.set_timezone(session, signed_in, browser_zone)
+        except SharedLoadError:
+            pass  # an odd browser zone is not worth refusing a sign-in over
+
+
+def _sso_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:
+        return False

@@ -1,0 +1,59 @@
+"""The command line: `python -m tracker migrate | demo | evaluate-warning`. Same services as the app."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tracker.errors import SharedLoadError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tracker", description="Shared Load command line")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="migrate the database (DATABASE_URL or the embedded SQLite) to the newest schema")
+    demo = commands.add_parser("demo", help="fill a realistic demo organisation")
+    demo.add_argument("--password", required=True, help="password for every demo account")
+    demo.add_argument("--people", type=int, default=40)
+    demo.add_argument("--days", type=int, default=90)
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--reset", action="store_true", help="delete everything in the database first")
+    warning = commands.add_parser("evaluate-warning", help="measure the early warning on simulated series")
+    warning.add_argument("--people", type=int, default=200)
+    warning.add_argument("--years", type=float, default=1.0)
+    warning.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+
+    try:
+        if args.command == "migrate":
+            from db.engine import database_url
+            from tracker.app import open_database
+
+            open_database()
+            print(f"Database is at the newest schema ({_safe(database_url())}).")
+        elif args.command == "demo":
+            from tracker.app import open_database
+            from tracker.demo import fill_demo
+
+            _engine, factory = open_database()
+            with factory() as db:
+                summary = fill_demo(db, password=args.password, people=args.people, days=args.days, seed=args.seed, reset=args.reset)
+            print(summary)
+        elif args.command == "evaluate-warning":
+            from tracker import evaluate_warning
+
+            return evaluate_warning.main(["--people", str(args.people), "--years", str(args.years), "--seed", str(args.seed)])
+    except SharedLoadError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _safe(url: str) -> str:
+    """The database URL without its password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

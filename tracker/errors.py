@@ -1,0 +1,32 @@
+"""Domain errors: services raise these; pages and the CLI turn them into plain words."""
+
+
+class SharedLoadError(Exception):
+    """Base of every error a user may see. Its message is safe to show: it leaks nothing."""
+
+
+class ValidationError(SharedLoadError):
+    """The input is not acceptable; nothing was stored."""
+
+
+class PossibleIdentifier(ValidationError):
+    """Free text looks like it holds a patient identifier; saving needs an explicit 'save anyway'."""
+
+    def __init__(self, kinds: list[str]):
+        self.kinds = kinds
+        listed = ", ".join(kinds)
+        super().__init__(
+            f"This text looks like it may contain a patient identifier ({listed}). "
+            "Please remove it, or confirm that it is not one and save anyway."
+        )
+
+
+class NotAllowed(SharedLoadError):
+    """The acting person may not do this. Also used for 'not found' so existence is not leaked."""
+
+
+class SignInFailed(SharedLoadError):
+    """Same message whether the e-mail is unknown, the password wrong or the account inactive."""
+
+    def __init__(self) -> None:
+        super().__init__("That e-mail and password do not match an active account.")
