@@ -107,3 +107,9 @@ def run_action(action, done: str, form: str | None = None):
     flash(done)
     st.rerun()
     return result
+
+
+if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py
+    from pages._entry import run_app
+
+    run_app()

@@ -21,3 +21,9 @@ def render() -> None:
         hide_index=True,
         use_container_width=True,
     )
+
+
+if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py
+    from pages._entry import run_app
+
+    run_app()

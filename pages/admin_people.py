@@ -119,3 +119,9 @@ def _show_new_password() -> None:
         email, password = st.session_state.pop("new_password")
         st.success(f"Temporary password for {email} — pass it on privately; they choose their own at first sign-in:")
         st.code(password, language=None)
+
+
+if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py
+    from pages._entry import run_app
+
+    run_app()

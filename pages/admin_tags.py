@@ -32,3 +32,9 @@ def render() -> None:
             run_action(lambda s: admin.rename_tag(s, me, chosen.id, name=new_name), "Tag renamed")
         if toggle.button("Restore" if not chosen.active else "Retire", use_container_width=True):
             run_action(lambda s: admin.set_tag_retired(s, me, chosen.id, retired=chosen.active), "Tag updated")
+
+
+if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py
+    from pages._entry import run_app
+
+    run_app()

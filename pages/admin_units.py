@@ -31,3 +31,9 @@ def render() -> None:
             run_action(lambda s: admin.rename_unit(s, me, chosen.id, name=new_name), "Unit renamed")
         if toggle.button("Reopen" if not chosen.active else "Close", use_container_width=True):
             run_action(lambda s: admin.set_unit_active(s, me, chosen.id, active=not chosen.active), "Unit updated")
+
+
+if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py
+    from pages._entry import run_app
+
+    run_app()

@@ -22,3 +22,9 @@ def render() -> None:
         st.page_link("units", label="Units", icon=":material/apartment:")
         st.page_link("tags", label="Tags", icon=":material/sell:")
         st.page_link("audit", label="Audit log", icon=":material/policy:")
+
+
+if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py
+    from pages._entry import run_app
+
+    run_app()

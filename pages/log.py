@@ -127,3 +127,9 @@ def _edit(me: Actor, entry: Entry, tags) -> None:
             st.session_state.pop(flagged_key, None)
             flash("Entry updated")
             st.rerun()
+
+
+if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py
+    from pages._entry import run_app
+
+    run_app()

@@ -110,3 +110,9 @@ def _sso_configured() -> bool:
         return "auth" in st.secrets
     except FileNotFoundError:
         return False
+
+
+if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py
+    from pages._entry import run_app
+
+    run_app()

@@ -1,0 +1,47 @@
+"""Which pages each role sees. Layout only: every service re-checks the permission itself."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pages import admin_audit, admin_people, admin_tags, admin_units, home, log, sign_in
+from tracker.domain import Role
+
+EVERYONE = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    render: Callable[[], None]
+    title: str
+    icon: str
+    url_path: str
+    section: str
+    roles: frozenset[Role]
+
+
+PAGES = (
+    PageSpec(home.render, "Home", ":material/home:", "home", "Me", EVERYONE),
+    PageSpec(log.render, "Log an interaction", ":material/edit_note:", "log", "Me", frozenset({Role.CLINICIAN})),
+    PageSpec(admin_people.render, "People", ":material/group:", "people", "Administration", frozenset({Role.ADMINISTRATOR})),
+    PageSpec(admin_units.render, "Units", ":material/apartment:", "units", "Administration", frozenset({Role.ADMINISTRATOR})),
+    PageSpec(admin_tags.render, "Tags", ":material/sell:", "tags", "Administration", frozenset({Role.ADMINISTRATOR})),
+    PageSpec(admin_audit.render, "Audit log", ":material/policy:", "audit", "Administration", frozenset({Role.ADMINISTRATOR})),
+    PageSpec(sign_in.render_account, "Account", ":material/person:", "account", "Account", EVERYONE),
+)
+URL_PATHS = tuple(p.url_path for p in PAGES)
+
+
+def pages_for(roles: frozenset[Role]) -> dict[str, list[PageSpec]]:
+    """The navigation sections for a person holding `roles`, in display order."""
+    sections: dict[str, list[PageSpec]] = {}
+    for page in PAGES:
+        if page.roles & roles:
+            sections.setdefault(page.section, []).append(page)
+    return sections
+
+
+if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py
+    from pages._entry import run_app
+
+    run_app()

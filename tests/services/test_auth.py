@@ -1,0 +1,70 @@
+"""Sign-in, the first administrator and passwords, on a real database."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from db.models import Person
+from tests.conftest import PASSWORD, token
+from tracker.domain import Role
+from tracker.errors import SignInFailed, ValidationError
+from tracker.services import admin, auth
+
+
+def test_empty_installation_offers_the_first_administrator_once(db):
+    assert auth.needs_first_administrator(db)
+    first = auth.create_first_administrator(db, name="Ada", email="ada@example.org", password=PASSWORD, repeated=PASSWORD)
+    assert first.has(Role.ADMINISTRATOR) and first.has(Role.CLINICIAN)
+    assert not auth.needs_first_administrator(db)
+    with pytest.raises(ValidationError, match="already exists"):
+        auth.create_first_administrator(db, name="Eve", email="eve@example.org", password=PASSWORD, repeated=PASSWORD)
+
+
+def test_password_is_stored_as_argon2id_never_in_clear(db, administrator):
+    stored = db.scalar(select(Person.password_hash).where(Person.id == administrator.id))
+    assert stored.startswith("$argon2id$")
+    assert PASSWORD not in stored
+
+
+def test_wrong_password_and_unknown_email_give_the_same_message(db, administrator):
+    with pytest.raises(SignInFailed) as wrong_password:
+        auth.sign_in(db, email="ada@example.org", password="not the password")
+    with pytest.raises(SignInFailed) as unknown:
+        auth.sign_in(db, email="nobody@example.org", password=PASSWORD)
+    assert str(wrong_password.value) == str(unknown.value)
+
+
+def test_sign_in_ignores_email_case_and_spaces(db, administrator):
+    assert auth.sign_in(db, email="  ADA@example.org ", password=PASSWORD).id == administrator.id
+
+
+def test_deactivated_person_cannot_sign_in_and_their_data_stays(db, administrator, clinician):
+    admin.set_person_active(db, administrator, clinician.id, active=False)
+    with pytest.raises(SignInFailed):
+        auth.sign_in(db, email=clinician.email, password=PASSWORD)
+    assert auth.current_actor(db, clinician.id) is None
+    assert db.get(Person, clinician.id) is not None
+
+
+def test_invited_person_must_change_the_temporary_password(db, administrator):
+    invitation = admin.invite_person(db, administrator, token=token(), display_name="Nia Nurse", email="nia@example.org", roles={"clinician"})
+    actor = auth.sign_in(db, email="nia@example.org", password=invitation.temporary_password)
+    assert actor.must_change_password
+    with pytest.raises(ValidationError, match="current password"):
+        auth.change_password(db, actor, current="wrong", new=PASSWORD, repeated=PASSWORD)
+    changed = auth.change_password(db, actor, current=invitation.temporary_password, new=PASSWORD, repeated=PASSWORD)
+    assert not changed.must_change_password
+    with pytest.raises(SignInFailed):
+        auth.sign_in(db, email="nia@example.org", password=invitation.temporary_password)
+
+
+def test_sso_maps_a_verified_email_to_an_active_account(db, administrator):
+    assert auth.sign_in_with_sso(db, email="Ada@Example.org").id == administrator.id
+    with pytest.raises(SignInFailed):
+        auth.sign_in_with_sso(db, email="stranger@example.org")
+
+
+def test_browser_time_zone_is_remembered_and_checked(db, clinician):
+    assert auth.set_timezone(db, clinician, "Europe/Berlin").timezone == "Europe/Berlin"
+    with pytest.raises(ValidationError):
+        auth.set_timezone(db, clinician, "Mars/Olympus")
