@@ -10,7 +10,7 @@ import streamlit as st
 
 from pages import sign_in
 from pages._session import current_actor, db, show_flash, sign_out
-from pages.navigation import URL_PATHS, pages_for
+from pages.navigation import URL_PATHS, page, pages_for
 from tracker.services import auth
 
 st.set_page_config(page_title="Shared Load", page_icon=":material/favorite:", layout="centered")
@@ -25,7 +25,7 @@ def gate(render, title: str) -> None:
 
 def signed_in_navigation(roles) -> None:
     sections = {
-        section: [st.Page(p.render, title=p.title, icon=p.icon, url_path=p.url_path, default=(p.url_path == "home")) for p in specs]
+        section: [page(spec.url_path) for spec in specs]
         for section, specs in pages_for(roles).items()
     }
     st.navigation(sections).run()
@@ -50,7 +50,7 @@ def main() -> None:
     show_flash()
     with st.sidebar:
         st.caption(f"Signed in as {me.display_name}")
-        if st.button("Sign out", icon=":material/logout:"):
+        if st.button("Sign out", icon=":material/logout:", key="sign_out"):
             sign_out()
             if getattr(st.user, "is_logged_in", False):
                 st.logout()

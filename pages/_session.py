@@ -50,12 +50,14 @@ def actor() -> Actor:
 
 
 def sign_in_as(signed_in: Actor) -> None:
-    st.session_state.clear()
+    sign_out()
     st.session_state[PERSON_KEY] = signed_in.id
 
 
 def sign_out() -> None:
-    st.session_state.clear()
+    """Forget everything this browser session held, so the next person starts clean."""
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
 
 
 def form_token(name: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import streamlit as st
+
 from pages import admin_audit, admin_people, admin_tags, admin_units, home, log, sign_in
 from tracker.domain import Role
 
@@ -30,6 +32,12 @@ PAGES = (
     PageSpec(sign_in.render_account, "Account", ":material/person:", "account", "Account", EVERYONE),
 )
 URL_PATHS = tuple(p.url_path for p in PAGES)
+
+
+def page(url_path: str) -> st.Page:
+    """The st.Page for a url path: for st.navigation and for links between pages."""
+    spec = next(p for p in PAGES if p.url_path == url_path)
+    return st.Page(spec.render, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=(url_path == "home"))
 
 
 def pages_for(roles: frozenset[Role]) -> dict[str, list[PageSpec]]:

@@ -1,0 +1,97 @@
+"""The sign-in gate, first run and role navigation, through the real entry script."""
+from __future__ import annotations
+
+from tests.conftest import PASSWORD
+from pages.navigation import pages_for
+from tracker.domain import Role
+
+
+def texts(at) -> str:
+    return " ".join(e.value for e in [*at.title, *at.markdown, *at.caption] if isinstance(e.value, str))
+
+
+def test_empty_installation_shows_only_the_first_administrator_form(open_app, db):
+    at = open_app()
+    assert [t.value for t in at.title] == ["Welcome to Shared Load"]
+    assert [i.label for i in at.text_input] == ["Your name", "E-mail", "Password", "Password again"]
+    at.text_input[0].input("Ada Admin")
+    at.text_input[1].input("ada@example.org")
+    at.text_input[2].input(PASSWORD)
+    at.text_input[3].input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.session_state["person_id"]
+    assert at.title[0].value == "Hello, Ada"
+
+
+def test_mismatched_first_passwords_store_nothing(open_app, db):
+    at = open_app()
+    for widget, value in zip(at.text_input, ["Ada", "ada@example.org", PASSWORD, PASSWORD + "x"]):
+        widget.input(value)
+    at.button[0].click().run()
+    assert "not the same" in at.error[0].value
+    assert at.title[0].value == "Welcome to Shared Load"
+
+
+def test_sign_in_with_wrong_password_shows_one_plain_message(open_app, administrator):
+    at = open_app()
+    assert at.title[0].value == "Shared Load"
+    email, password = at.text_input
+    email.input(administrator.email)
+    password.input("wrong password")
+    at.button[0].click().run()
+    assert at.error[0].value == "That e-mail and password do not match an active account."
+    assert "person_id" not in at.session_state
+
+
+def test_sign_in_lands_on_home(open_app, clinician):
+    at = open_app()
+    email, password = at.text_input
+    email.input(clinician.email)
+    password.input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.title[0].value == "Hello, Cleo"
+
+
+def test_deactivated_person_is_signed_out_on_the_next_run(open_app, db, administrator, clinician):
+    from tracker.services import admin
+
+    at = open_app(clinician)
+    assert at.title[0].value == "Hello, Cleo"
+    admin.set_person_active(db, administrator, clinician.id, active=False)
+    at.run()
+    assert at.title[0].value == "Shared Load"
+    assert "person_id" not in at.session_state
+
+
+def test_invited_person_must_choose_a_password_first(open_app, db, administrator):
+    import uuid
+
+    from tracker.services import admin
+
+    invitation = admin.invite_person(db, administrator, token=uuid.uuid4().hex, display_name="Nia Nurse",
+                                     email="nia@example.org", roles={"clinician"})
+    at = open_app()
+    email, password = at.text_input
+    email.input("nia@example.org")
+    password.input(invitation.temporary_password)
+    at.button[0].click().run()
+    assert at.title[0].value == "Choose your own password"
+    current, new, repeated = at.text_input
+    current.input(invitation.temporary_password)
+    new.input(PASSWORD)
+    repeated.input(PASSWORD)
+    at.button[0].click().run()
+    assert at.title[0].value == "Hello, Nia"
+
+
+def test_navigation_by_role():
+    def titles(*roles):
+        return [p.title for section in pages_for(frozenset(roles)).values() for p in section]
+
+    clinician = titles(Role.CLINICIAN)
+    administrator = titles(Role.ADMINISTRATOR)
+    assert "Log an interaction" in clinician and "People" not in clinician and "Audit log" not in clinician
+    assert "People" in administrator and "Log an interaction" not in administrator
+    assert set(titles(Role.CLINICIAN, Role.ADMINISTRATOR)) == set(clinician) | set(administrator)
