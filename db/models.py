@@ -62,6 +62,8 @@ class Person(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # Bumped by every write to the person's own entries or check-ins: the key of their cached trends.
+    data_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     unit: Mapped[Unit | None] = relationship()

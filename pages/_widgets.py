@@ -113,3 +113,34 @@ if __name__ == "__main__":  # Streamlit ran this file for a first request to its
     from pages._entry import run_app
 
     run_app()
+
+
+def early_warning_prompt(warning) -> None:
+    """The private, gentle nudge. Shown only to the person; nothing is sent to anyone."""
+    if not warning.prompt:
+        return
+    with st.container(border=True):
+        st.markdown("#### Your load seems heavier lately")
+        for reason in warning.reasons:
+            st.write(reason)
+        st.write(
+            "A shared load is half the weight. Talking it through with a trained peer — a colleague "
+            "who knows this work — often helps. Only you can see this message."
+        )
+        if st.button("Ask for a shared-load conversation", type="primary", icon=":material/handshake:", key="ask_peer"):
+            _about_conversations()
+
+
+@st.dialog("Shared-load conversations")
+def _about_conversations() -> None:
+    st.write(
+        "A shared-load conversation is a confidential talk of about half an hour with a trained peer "
+        "supporter: another clinician who has volunteered and been trained to listen. It is not an "
+        "assessment and nothing from it goes into any record."
+    )
+    st.write(
+        "Asking is private: a peer-support coordinator sees only that someone asked for a conversation "
+        "and the topics you choose — never your entries, notes or trends."
+    )
+    st.info("Requests open here once peer matching is switched on for your organisation. Until then, "
+            "your peer-support coordinator can arrange a conversation directly.")

@@ -1,20 +1,31 @@
-"""Home: where a person starts. The clinician's part grows with the check-in and early warning."""
+"""Home: where a person starts — the check-in reminder and the private early warning live here."""
 from __future__ import annotations
 
 import streamlit as st
 
-from pages._session import actor
 from pages import navigation
+from pages._session import actor, db
+from pages._widgets import early_warning_prompt
 from tracker.domain import Role
+from tracker.services import checkins, trends
 
 
 def render() -> None:
     me = actor()
     st.title(f"Hello, {me.display_name.split()[0]}")
     if me.has(Role.CLINICIAN):
+        with db() as session:
+            warning = trends.early_warning(session, me)
+            checkin = checkins.status(session, me)
+        early_warning_prompt(warning)
         st.write("How did your last patient interaction leave you? It takes less than 15 seconds to log.")
         st.page_link(navigation.page("log"), label="Log an interaction", icon=":material/edit_note:")
-        st.caption("Your entries and reflections are private. No manager, coordinator or administrator can read them.")
+        if checkin.due:
+            st.info("Your weekly check-in is due: six short statements, one question about burnout and your load.",
+                    icon=":material/self_improvement:")
+            st.page_link(navigation.page("check-in"), label="Do the check-in", icon=":material/self_improvement:")
+        st.page_link(navigation.page("trends"), label="See my trends", icon=":material/monitoring:")
+        st.caption("Your entries, reflections and trends are private. No manager, coordinator or administrator can read them.")
     if me.has(Role.ADMINISTRATOR):
         st.subheader("Administration")
         for url_path in ("people", "units", "tags", "audit"):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from pages import admin_audit, admin_people, admin_tags, admin_units, home, log, sign_in
+from pages import admin_audit, admin_people, admin_tags, admin_units, checkin, home, log, my_data, sign_in, trends
 from tracker.domain import Role
 
 EVERYONE = frozenset(Role)
@@ -25,6 +25,9 @@ class PageSpec:
 PAGES = (
     PageSpec(home.render, "Home", ":material/home:", "home", "Me", EVERYONE),
     PageSpec(log.render, "Log an interaction", ":material/edit_note:", "log", "Me", frozenset({Role.CLINICIAN})),
+    PageSpec(trends.render, "My trends", ":material/monitoring:", "trends", "Me", frozenset({Role.CLINICIAN})),
+    PageSpec(checkin.render, "Check-in", ":material/self_improvement:", "check-in", "Me", frozenset({Role.CLINICIAN})),
+    PageSpec(my_data.render, "My data", ":material/folder_shared:", "my-data", "Me", EVERYONE),
     PageSpec(admin_people.render, "People", ":material/group:", "people", "Administration", frozenset({Role.ADMINISTRATOR})),
     PageSpec(admin_units.render, "Units", ":material/apartment:", "units", "Administration", frozenset({Role.ADMINISTRATOR})),
     PageSpec(admin_tags.render, "Tags", ":material/sell:", "tags", "Administration", frozenset({Role.ADMINISTRATOR})),

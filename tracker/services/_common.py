@@ -1,11 +1,11 @@
 """What every service needs: the role check, the audit trail and the idempotency guard."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import AuditEvent, FormSubmission
+from db.models import AuditEvent, FormSubmission, Person
 from tracker.domain import Actor, Role
 from tracker.errors import NotAllowed
 from tracker.validation import clean_token
@@ -57,3 +57,12 @@ def commit_once(db: Session, token: str) -> bool:
             return False
         raise
     return True
+
+
+def touch(db: Session, actor: Actor) -> None:
+    """Mark the actor's own data as changed, so their cached trends are recomputed at once."""
+    db.execute(update(Person).where(Person.id == actor.id).values(data_version=Person.data_version + 1))
+
+
+def data_version(db: Session, actor: Actor) -> int:
+    return db.scalar(select(Person.data_version).where(Person.id == actor.id)) or 0

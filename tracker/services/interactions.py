@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from db.models import Interaction, Tag, utcnow
 from tracker.domain import Actor, InteractionDraft, Role
 from tracker.errors import NotAllowed
-from tracker.services._common import require
+from tracker.services._common import require, touch
 from tracker.validation import CleanInteraction, clean_interaction, clean_token
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ def log(db: Session, actor: Actor, draft: InteractionDraft) -> int:
     interaction = Interaction(person_id=actor.id, form_token=token)
     _apply(db, interaction, clean)
     db.add(interaction)
+    touch(db, actor)
     try:
         db.commit()
     except Exception:
@@ -77,6 +78,7 @@ def update(db: Session, actor: Actor, interaction_id: int, draft: InteractionDra
     clean = clean_interaction(draft, today=actor.today(), usable_tag_ids=usable)
     _apply(db, interaction, clean)
     interaction.updated_at = utcnow()
+    touch(db, actor)
     db.commit()
 
 def delete(db: Session, actor: Actor, interaction_id: int) -> None:
@@ -86,6 +88,7 @@ def delete(db: Session, actor: Actor, interaction_id: int) -> None:
     if interaction is None:
         return
     db.delete(_own(interaction, actor))
+    touch(db, actor)
     db.commit()
 
 def _owned(db: Session, actor: Actor, interaction_id: int) -> Interaction:

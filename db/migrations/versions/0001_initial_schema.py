@@ -40,6 +40,7 @@ def upgrade() -> None:
     sa.Column('unit_id', sa.Integer(), nullable=True),
     sa.Column('supervisor_id', sa.Integer(), nullable=True),
     sa.Column('timezone', sa.String(length=64), nullable=False),
+    sa.Column('data_version', sa.Integer(), server_default='0', nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['supervisor_id'], ['people.id'], name=op.f('fk_people_supervisor_id_people')),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_people_unit_id_units')),

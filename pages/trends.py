@@ -1,0 +1,80 @@
+"""My trends: private to the person. Every chart has its rows as a table and a CSV download."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pages import _charts
+from pages._session import actor, db
+from pages._widgets import early_warning_prompt
+from pages import navigation
+from tracker.domain import Actor
+from tracker.services import trends
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _load(person_id: int, version: int, days: int | None, _me: Actor) -> trends.Trends:
+    """Keyed on person and data version: a new entry shows at once, a rerun costs nothing."""
+    with db() as session:
+        return trends.my_trends(session, _me, days=days)
+
+
+def render() -> None:
+    me = actor()
+    st.title("My trends")
+    st.caption("Only you can see this page. Nobody else — not a coordinator, not an administrator — can open it.")
+    period = st.segmented_control("Period", list(trends.PERIODS), default="90 days", key="trends:period") or "90 days"
+    with db() as session:
+        version = trends.version(session, me)
+        warning = trends.early_warning(session, me)
+    data = _load(me.id, version, trends.PERIODS[period], me)
+    if data.empty:
+        st.info("Nothing to show yet. Log a few interactions and your trends appear here.")
+        st.page_link(navigation.page("log"), label="Log an interaction", icon=":material/edit_note:")
+        return
+    early_warning_prompt(warning)
+    if data.assessment.status == "insufficient":
+        st.caption(data.assessment.reason)
+    _section("Daily balance", "Bars: the sum of your ratings each day. Line: your smoothed trend. "
+             "Grey band: from your usual level down to 'clearly below'.", _charts.daily_balance, data.daily, "daily-balance")
+    _section("Fulfilling and draining, week by week", None, _charts.weekly_split, data.weekly, "weekly")
+    if data.tags["ranked"].any():
+        _section("What fulfils and what drains you", f"Tags with at least {trends.MIN_TAG_ENTRIES} entries in this period.",
+                 _charts.tag_effects, data.tags, "tags")
+    if not data.pattern.empty:
+        _section("Weekday and time of day", "Mean rating; green fulfils, red drains.", _charts.weekly_pattern,
+                 data.pattern, "weekday-time")
+    if not data.checkins.empty:
+        _section("Check-ins", "Dashed lines: the published cut-offs.", _charts.checkin_scores, data.checkins, "check-ins")
+        st.altair_chart(_charts.load_scores(data.checkins), use_container_width=True)
+
+
+def _section(title: str, caption: str | None, chart, rows: pd.DataFrame, name: str) -> None:
+    st.subheader(title)
+    if caption:
+        st.caption(caption)
+    if rows.empty:
+        st.caption("No entries in this period.")
+        return
+    st.altair_chart(chart(rows), use_container_width=True)
+    table = _readable(rows)
+    with st.expander("Show as a table"):
+        st.dataframe(table, hide_index=True, use_container_width=True)
+    st.download_button("Download CSV", table.to_csv(index=False).encode(), file_name=f"{name}.csv",
+                       mime="text/csv", key=f"csv:{name}", icon=":material/download:")
+
+
+def _readable(rows: pd.DataFrame) -> pd.DataFrame:
+    table = rows.copy()
+    for column in table.columns:
+        if pd.api.types.is_datetime64_any_dtype(table[column]):
+            table[column] = table[column].dt.date
+        elif pd.api.types.is_float_dtype(table[column]):
+            table[column] = table[column].round(2)
+    return table
+
+
+if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py
+    from pages._entry import run_app
+
+    run_app()
