@@ -1,38 +1,44 @@
-"""Which pages each role sees. Layout only: every service re-checks the permission itself."""
+"""Which pages each role sees. Layout only: every service re-checks the permission itself.
+
+Pages are named by module, not imported here, so any page can link to any other without an
+import cycle; `page()` resolves the module when the navigation or a link needs it.
+"""
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
 from dataclasses import dataclass
 
 import streamlit as st
 
-from pages import admin_audit, admin_people, admin_tags, admin_units, checkin, home, log, my_data, sign_in, trends
 from tracker.domain import Role
 
 EVERYONE = frozenset(Role)
+CLINICIANS = frozenset({Role.CLINICIAN})
+ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    render: Callable[[], None]
+    module: str  # in pages/, rendered by its `render` function (or `function`)
     title: str
     icon: str
     url_path: str
     section: str
     roles: frozenset[Role]
+    function: str = "render"
 
 
 PAGES = (
-    PageSpec(home.render, "Home", ":material/home:", "home", "Me", EVERYONE),
-    PageSpec(log.render, "Log an interaction", ":material/edit_note:", "log", "Me", frozenset({Role.CLINICIAN})),
-    PageSpec(trends.render, "My trends", ":material/monitoring:", "trends", "Me", frozenset({Role.CLINICIAN})),
-    PageSpec(checkin.render, "Check-in", ":material/self_improvement:", "check-in", "Me", frozenset({Role.CLINICIAN})),
-    PageSpec(my_data.render, "My data", ":material/folder_shared:", "my-data", "Me", EVERYONE),
-    PageSpec(admin_people.render, "People", ":material/group:", "people", "Administration", frozenset({Role.ADMINISTRATOR})),
-    PageSpec(admin_units.render, "Units", ":material/apartment:", "units", "Administration", frozenset({Role.ADMINISTRATOR})),
-    PageSpec(admin_tags.render, "Tags", ":material/sell:", "tags", "Administration", frozenset({Role.ADMINISTRATOR})),
-    PageSpec(admin_audit.render, "Audit log", ":material/policy:", "audit", "Administration", frozenset({Role.ADMINISTRATOR})),
-    PageSpec(sign_in.render_account, "Account", ":material/person:", "account", "Account", EVERYONE),
+    PageSpec("home", "Home", ":material/home:", "home", "Me", EVERYONE),
+    PageSpec("log", "Log an interaction", ":material/edit_note:", "log", "Me", CLINICIANS),
+    PageSpec("trends", "My trends", ":material/monitoring:", "trends", "Me", CLINICIANS),
+    PageSpec("checkin", "Check-in", ":material/self_improvement:", "check-in", "Me", CLINICIANS),
+    PageSpec("my_data", "My data", ":material/folder_shared:", "my-data", "Me", EVERYONE),
+    PageSpec("admin_people", "People", ":material/group:", "people", "Administration", ADMINISTRATORS),
+    PageSpec("admin_units", "Units", ":material/apartment:", "units", "Administration", ADMINISTRATORS),
+    PageSpec("admin_tags", "Tags", ":material/sell:", "tags", "Administration", ADMINISTRATORS),
+    PageSpec("admin_audit", "Audit log", ":material/policy:", "audit", "Administration", ADMINISTRATORS),
+    PageSpec("sign_in", "Account", ":material/person:", "account", "Account", EVERYONE, function="render_account"),
 )
 URL_PATHS = tuple(p.url_path for p in PAGES)
 
@@ -40,15 +46,16 @@ URL_PATHS = tuple(p.url_path for p in PAGES)
 def page(url_path: str) -> st.Page:
     """The st.Page for a url path: for st.navigation and for links between pages."""
     spec = next(p for p in PAGES if p.url_path == url_path)
-    return st.Page(spec.render, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=(url_path == "home"))
+    render = getattr(importlib.import_module(f"pages.{spec.module}"), spec.function)
+    return st.Page(render, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=(url_path == "home"))
 
 
 def pages_for(roles: frozenset[Role]) -> dict[str, list[PageSpec]]:
     """The navigation sections for a person holding `roles`, in display order."""
     sections: dict[str, list[PageSpec]] = {}
-    for page in PAGES:
-        if page.roles & roles:
-            sections.setdefault(page.section, []).append(page)
+    for spec in PAGES:
+        if spec.roles & roles:
+            sections.setdefault(spec.section, []).append(spec)
     return sections
 
 
