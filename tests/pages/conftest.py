@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
 
 from tests.conftest import ROOT
 
@@ -26,11 +27,8 @@ def _app_environment(database_url, monkeypatch):
 def open_app(engine):
     """The whole app (sign-in gate and navigation), optionally signed in as `actor`."""
 
-    def open_(actor=None) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=30)
-        if actor is not None:
-            at.session_state["person_id"] = actor.id
-        return at.run()
+    def open_(actor=None, url_path: str | None = None) -> AppTest:
+        return open_whole_app(actor.id if actor else None, url_path)
 
     return open_
 
@@ -45,6 +43,18 @@ def open_page(engine):
         return at.run()
 
     return open_
+
+
+def open_whole_app(person_id: int | None = None, url_path: str | None = None, timeout: float = 30) -> AppTest:
+    """The entry script as a browser would run it, at `url_path` (as if typed after the host)."""
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=timeout)
+    if person_id is not None:
+        at.session_state["person_id"] = person_id
+    if url_path:
+        # AppTest.switch_page only knows page files; a function page is found by the hash
+        # of its url_path, exactly as st.Page computes it.
+        at._page_hash = calc_hash(url_path)
+    return at.run()
 
 
 def _render_page(module: str, function: str) -> None:

@@ -95,3 +95,24 @@ def test_navigation_by_role():
     assert "Log an interaction" in clinician and "People" not in clinician and "Audit log" not in clinician
     assert "People" in administrator and "Log an interaction" not in administrator
     assert set(titles(Role.CLINICIAN, Role.ADMINISTRATOR)) == set(clinician) | set(administrator)
+
+
+def test_a_page_url_runs_that_page_for_its_role(open_app, clinician):
+    at = open_app(clinician, url_path="log")
+    assert at.title[0].value == "Log an interaction"
+
+
+def test_an_admin_url_shows_nothing_of_the_page_to_a_clinician(open_app, clinician):
+    at = open_app(clinician, url_path="people")
+    assert not at.exception
+    assert "People" not in [t.value for t in at.title]
+    assert not at.dataframe
+
+
+def test_signed_out_every_url_shows_only_sign_in(open_app, administrator):
+    from pages.navigation import URL_PATHS
+
+    for url_path in URL_PATHS:
+        at = open_app(url_path=url_path)
+        assert [t.value for t in at.title] == ["Shared Load"], url_path
+        assert [i.label for i in at.text_input] == ["E-mail", "Password"]
