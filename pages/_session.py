@@ -14,6 +14,7 @@ from tracker.domain import Actor
 from tracker.services import auth
 
 PERSON_KEY = "person_id"
+ACTOR_KEY = "actor"  # the person as loaded by this run's gate; pages reuse it instead of reloading
 
 
 @st.cache_resource(show_spinner="Preparing the database…")
@@ -38,12 +39,14 @@ def current_actor() -> Actor | None:
         actor = auth.current_actor(session, person_id)
     if actor is None:
         sign_out()
+    else:
+        st.session_state[ACTOR_KEY] = actor
     return actor
 
 
 def actor() -> Actor:
-    """For page functions: they only run inside the signed-in navigation."""
-    signed_in = current_actor()
+    """For page functions: the person the gate loaded in this run (pages only run signed in)."""
+    signed_in = st.session_state.get(ACTOR_KEY) or current_actor()
     if signed_in is None:
         st.stop()
     return signed_in
