@@ -19,7 +19,7 @@ def render() -> None:
             for r in rows
         ],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
 
 

@@ -33,7 +33,7 @@ def render() -> None:
             for p in people
         ],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
     unit_names = {u.id: u.name for u in units}
     names = {p.id: f"{p.display_name} ({p.email})" for p in people}
@@ -98,9 +98,9 @@ def _edit(me, person, unit_names: dict[int, str], names: dict[int, str]) -> None
                 "Saved",
             )
     toggle, reset = st.columns(2)
-    if toggle.button("Reactivate" if not person.active else "Deactivate", use_container_width=True):
+    if toggle.button("Reactivate" if not person.active else "Deactivate", width="stretch"):
         run_action(lambda s: admin.set_person_active(s, me, person.id, active=not person.active), "Account updated")
-    if reset.button("Reset password", use_container_width=True):
+    if reset.button("Reset password", width="stretch"):
         try:
             with db() as session:
                 password = admin.reset_password(session, me, person.id, token=form_token(f"reset:{person.id}"))

@@ -17,7 +17,7 @@ def render() -> None:
     st.dataframe(
         [{"Tag": t.name, "Status": "in use" if t.active else "retired"} for t in tags],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
     with st.form("add_tag"):
         name = st.text_input("New tag")
@@ -28,9 +28,9 @@ def render() -> None:
         chosen = st.selectbox("Tag", tags, format_func=lambda t: t.name + ("" if t.active else " (retired)"))
         new_name = st.text_input("Rename to", value=chosen.name, key=f"rename:{chosen.id}")
         rename, toggle = st.columns(2)
-        if rename.button("Rename", use_container_width=True):
+        if rename.button("Rename", width="stretch"):
             run_action(lambda s: admin.rename_tag(s, me, chosen.id, name=new_name), "Tag renamed")
-        if toggle.button("Restore" if not chosen.active else "Retire", use_container_width=True):
+        if toggle.button("Restore" if not chosen.active else "Retire", width="stretch"):
             run_action(lambda s: admin.set_tag_retired(s, me, chosen.id, retired=chosen.active), "Tag updated")
 
 

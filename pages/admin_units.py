@@ -16,7 +16,7 @@ def render() -> None:
     st.dataframe(
         [{"Unit": u.name, "Status": "open" if u.active else "closed"} for u in units],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
     with st.form("add_unit", clear_on_submit=False):
         name = st.text_input("New unit name")
@@ -27,9 +27,9 @@ def render() -> None:
         chosen = st.selectbox("Unit", units, format_func=lambda u: u.name + ("" if u.active else " (closed)"))
         new_name = st.text_input("Rename to", value=chosen.name, key=f"rename:{chosen.id}")
         rename, toggle = st.columns(2)
-        if rename.button("Rename", use_container_width=True):
+        if rename.button("Rename", width="stretch"):
             run_action(lambda s: admin.rename_unit(s, me, chosen.id, name=new_name), "Unit renamed")
-        if toggle.button("Reopen" if not chosen.active else "Close", use_container_width=True):
+        if toggle.button("Reopen" if not chosen.active else "Close", width="stretch"):
             run_action(lambda s: admin.set_unit_active(s, me, chosen.id, active=not chosen.active), "Unit updated")
 
 

@@ -34,7 +34,7 @@ def render() -> None:
                            format_func=BURNOUT_OPTIONS.get, index=None, key=f"{key}:burnout")
         load = st.pills(f"{LOAD_QUESTION} (0 light – 10 crushing)", list(range(11)), key=f"{key}:load")
         replace = st.checkbox("Replace this week's check-in", key=f"{key}:replace") if status.this_week else False
-        submitted = st.form_submit_button("Save check-in", type="primary", use_container_width=True)
+        submitted = st.form_submit_button("Save check-in", type="primary", width="stretch")
     if submitted:
         answers = CheckInAnswers(brs=brs, burnout=burnout, load=load)
         try:

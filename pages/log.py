@@ -30,7 +30,7 @@ def render() -> None:
             flagged=flagged_key in st.session_state,
             token=form_token(FORM),
         )
-        submitted = st.form_submit_button("Save", type="primary", use_container_width=True)
+        submitted = st.form_submit_button("Save", type="primary", width="stretch")
     if flagged_key in st.session_state:
         st.warning(st.session_state[flagged_key])
     if submitted:
@@ -106,8 +106,8 @@ def _edit(me: Actor, entry: Entry, tags) -> None:
             key, today=me.today(), tags=tags, entry=entry, flagged=flagged_key in st.session_state, token=form_token(key)
         )
         save, cancel = st.columns(2)
-        saved = save.form_submit_button("Save changes", type="primary", use_container_width=True)
-        cancelled = cancel.form_submit_button("Cancel", use_container_width=True)
+        saved = save.form_submit_button("Save changes", type="primary", width="stretch")
+        cancelled = cancel.form_submit_button("Cancel", width="stretch")
     if flagged_key in st.session_state:
         st.warning(st.session_state[flagged_key])
     if cancelled:

@@ -46,7 +46,7 @@ def render() -> None:
                  data.pattern, "weekday-time")
     if not data.checkins.empty:
         _section("Check-ins", "Dashed lines: the published cut-offs.", _charts.checkin_scores, data.checkins, "check-ins")
-        st.altair_chart(_charts.load_scores(data.checkins), use_container_width=True)
+        st.altair_chart(_charts.load_scores(data.checkins), width="stretch")
 
 
 def _section(title: str, caption: str | None, chart, rows: pd.DataFrame, name: str) -> None:
@@ -56,10 +56,10 @@ def _section(title: str, caption: str | None, chart, rows: pd.DataFrame, name: s
     if rows.empty:
         st.caption("No entries in this period.")
         return
-    st.altair_chart(chart(rows), use_container_width=True)
+    st.altair_chart(chart(rows), width="stretch")
     table = _readable(rows)
     with st.expander("Show as a table"):
-        st.dataframe(table, hide_index=True, use_container_width=True)
+        st.dataframe(table, hide_index=True, width="stretch")
     st.download_button("Download CSV", table.to_csv(index=False).encode(), file_name=f"{name}.csv",
                        mime="text/csv", key=f"csv:{name}", icon=":material/download:")
 

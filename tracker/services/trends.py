@@ -144,16 +144,19 @@ def _weekly(daily: pd.DataFrame) -> pd.DataFrame:
 
 
 def _tags(db: Session, actor: Actor, since: date | None) -> pd.DataFrame:
+    # The person's own entries first, materialised: measured on PostgreSQL with 5 million rows, the
+    # planner otherwise merge-joined along the interactions primary key and scanned every row.
+    mine = select(Interaction.id, Interaction.rating).where(Interaction.person_id == actor.id)
+    if since is not None:
+        mine = mine.where(Interaction.occurred_on >= since)
+    mine = mine.cte("mine").prefix_with("MATERIALIZED")
     query = (
-        select(Tag.name, func.avg(Interaction.rating), func.count())
-        .select_from(Interaction)
-        .join(InteractionTag, InteractionTag.interaction_id == Interaction.id)
+        select(Tag.name, func.avg(mine.c.rating), func.count())
+        .select_from(mine)
+        .join(InteractionTag, InteractionTag.interaction_id == mine.c.id)
         .join(Tag, Tag.id == InteractionTag.tag_id)
-        .where(Interaction.person_id == actor.id)
         .group_by(Tag.name)
     )
-    if since is not None:
-        query = query.where(Interaction.occurred_on >= since)
     frame = pd.DataFrame(db.execute(query).all(), columns=["tag", "mean_rating", "entries"])
     frame["mean_rating"] = frame["mean_rating"].astype(float).round(2)
     frame["ranked"] = frame["entries"] >= MIN_TAG_ENTRIES
