@@ -1,6 +1,8 @@
 """My trends: private to the person. Every chart has its rows as a table and a CSV download."""
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -13,8 +15,8 @@ from tracker.services import trends
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _load(person_id: int, version: int, days: int | None, _me: Actor) -> trends.Trends:
-    """Keyed on person and data version: a new entry shows at once, a rerun costs nothing."""
+def _load(person_id: int, version: int, today: date, days: int | None, _me: Actor) -> trends.Trends:
+    """Keyed on person, data version and day: a new entry shows at once, a rerun costs nothing."""
     with db() as session:
         return trends.my_trends(session, _me, days=days)
 
@@ -26,13 +28,12 @@ def render() -> None:
     period = st.segmented_control("Period", list(trends.PERIODS), default="90 days", key="trends:period") or "90 days"
     with db() as session:
         version = trends.version(session, me)
-        warning = trends.early_warning(session, me)
-    data = _load(me.id, version, trends.PERIODS[period], me)
+    data = _load(me.id, version, me.today(), trends.PERIODS[period], me)
     if data.empty:
         st.info("Nothing to show yet. Log a few interactions and your trends appear here.")
         st.page_link(navigation.page("log"), label="Log an interaction", icon=":material/edit_note:")
         return
-    early_warning_prompt(warning)
+    early_warning_prompt(data.warning)
     if data.assessment.status == "insufficient":
         st.caption(data.assessment.reason)
     _section("Daily balance", "Bars: the sum of your ratings each day. Line: your smoothed trend. "

@@ -28,6 +28,15 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 @dataclass(frozen=True)
+class EarlyWarning:
+    """What the person alone sees: whether to offer a shared-load conversation, and why."""
+
+    prompt: bool
+    reasons: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Trends:
     since: date | None
     daily: pd.DataFrame  # day, balance, entries, fulfilling, draining, smoothed, baseline, lower_limit
@@ -36,19 +45,11 @@ class Trends:
     pattern: pd.DataFrame  # weekday, time_of_day, mean_rating, entries
     checkins: pd.DataFrame  # submitted_on, brs_score, burnout, load
     assessment: Assessment
+    warning: EarlyWarning
 
     @property
     def empty(self) -> bool:
         return self.daily.empty and self.checkins.empty
-
-
-@dataclass(frozen=True)
-class EarlyWarning:
-    """What the person alone sees: whether to offer a shared-load conversation, and why."""
-
-    prompt: bool
-    reasons: list[str] = field(default_factory=list)
-    note: str = ""
 
 
 def version(db: Session, actor: Actor) -> int:
@@ -67,6 +68,7 @@ def my_trends(db: Session, actor: Actor, *, days: int | None) -> Trends:
     daily = _with_trend(_daily_frame(rows), assessment)
     if since is not None:
         daily = daily[daily["day"] >= pd.Timestamp(since)]
+    latest = checkins.status(db, actor).latest
     return Trends(
         since=since,
         daily=daily.reset_index(drop=True),
@@ -75,6 +77,7 @@ def my_trends(db: Session, actor: Actor, *, days: int | None) -> Trends:
         pattern=_pattern(db, actor, since),
         checkins=_checkins(db, actor, since),
         assessment=assessment,
+        warning=_warning(assessment, latest, today),
     )
 
 
@@ -83,9 +86,11 @@ def early_warning(db: Session, actor: Actor) -> EarlyWarning:
     baseline, or their latest (recent) check-in crosses a validated cut-off. Nothing is sent."""
     require(actor, Role.CLINICIAN)
     today = actor.today()
-    assessment = _assess(_daily_rows(db, actor), today)
+    return _warning(_assess(_daily_rows(db, actor), today), checkins.status(db, actor).latest, today)
+
+
+def _warning(assessment: Assessment, latest: checkins.CheckInRow | None, today: date) -> EarlyWarning:
     reasons = [assessment.reason] if assessment.status == "alarm" else []
-    latest = checkins.status(db, actor).latest
     if latest is not None and (today - latest.submitted_on).days <= CHECKIN_FRESH_DAYS:
         reasons += _checkin_reasons(latest)
     note = assessment.reason if assessment.status == "insufficient" else ""
