@@ -121,11 +121,11 @@ def early_warning_prompt(warning) -> None:
         return
     with st.container(border=True):
         st.markdown("#### Your load seems heavier lately")
-        for reason in warning.reasons:
-            st.write(reason)
+        st.markdown("\n".join(f"- {reason}" for reason in warning.reasons))
         st.write(
-            "A shared load is half the weight. Talking it through with a trained peer — a colleague "
-            "who knows this work — often helps. Only you can see this message."
+            "A shared load is half the weight: talking it through with a trained peer, a colleague who "
+            "knows this work, often helps. Only you can see this message, and nothing is sent to anyone "
+            "unless you ask."
         )
         if st.button("Ask for a shared-load conversation", type="primary", icon=":material/handshake:", key="ask_peer"):
             _about_conversations()

@@ -141,9 +141,9 @@ def crosses_cutoff(score: CheckInScore) -> list[str]:
     reasons = []
     if score.brs_band == "low":
         reasons.append(
-            f"Your resilience score this time ({score.brs_score:.2f}) is in the lower range "
+            f"Your latest resilience score ({score.brs_score:.2f}) is in the lower range "
             f"(below {BRS_LOW_CUTOFF:.2f})."
         )
     if score.burnout_symptoms:
-        reasons.append("Your answer about burnout describes some symptoms of burnout.")
+        reasons.append("Your latest answer about burnout describes some symptoms of burnout.")
     return reasons

@@ -245,9 +245,7 @@ def _reason(latest: TrendPoint, today: date) -> str:
         )
     if alarm_now(latest, today):
         return (
-            "Your recent days have been more draining than usual for you. It can help to share the "
-            "load: you can ask for a conversation with a peer whenever you like. Nothing is sent "
-            "to anyone unless you ask."
+            "Your recent days have been clearly more draining than usual for you."
         )
     if latest.smoothed >= latest.baseline:
         return "Your recent days are at or above your usual balance."
