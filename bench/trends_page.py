@@ -11,6 +11,7 @@ run does the real queries. Prints the median times and their ratio; the bar is r
 from __future__ import annotations
 
 import argparse
+import logging
 import statistics
 import sys
 import time
@@ -70,8 +71,11 @@ def fill(factory, engine, target: int) -> tuple[int, int]:
         boss = auth.create_first_administrator(db, name="Bench Admin", email="admin@bench.example", password=PASSWORD, repeated=PASSWORD)
         ids = []
         for name in ("heavy", "empty"):
+            email = f"{name}@bench.example"
             invitation = admin.invite_person(db, boss, token=uuid.uuid4().hex, display_name=f"{name.title()} Person",
-                                             email=f"{name}@bench.example", roles={"clinician"})
+                                             email=email, roles={"clinician"})
+            person = auth.sign_in(db, email=email, password=invitation.temporary_password)
+            auth.change_password(db, person, current=invitation.temporary_password, new=PASSWORD, repeated=PASSWORD)
             ids.append(invitation.person_id)
     heavy, empty = ids
     dialect = engine.dialect.name
@@ -106,7 +110,8 @@ def fill(factory, engine, target: int) -> tuple[int, int]:
     return heavy, empty
 
 
-def render_seconds(person_id: int) -> float:
+def render_seconds(person_id: int, *, expect: str) -> float:
+    """One whole-script render of /trends; checks it really showed `expect` (charts or the empty state)."""
     import streamlit as st
 
     from tests.pages.conftest import open_whole_app
@@ -117,6 +122,9 @@ def render_seconds(person_id: int) -> float:
     elapsed = time.perf_counter() - started
     if at.exception:
         raise SystemExit(f"the page raised: {at.exception[0].value}")
+    shown = [e.value for e in [*at.subheader, *at.info]]
+    if not any(expect in text for text in shown):
+        raise SystemExit(f"expected {expect!r} on the page, saw {shown}")
     return elapsed
 
 
@@ -141,11 +149,13 @@ def main() -> int:
     print(f"database: {make_url(args.url).render_as_string(hide_password=True)}; {total:,} interactions; "
           f"heavy person {mine:,} entries over {DAYS} days")
 
-    render_seconds(empty), render_seconds(heavy)  # warm-up: imports, pools, Altair
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    shows_charts, shows_empty = "Daily balance", "Nothing to show yet"
+    render_seconds(empty, expect=shows_empty), render_seconds(heavy, expect=shows_charts)  # warm-up
     heavy_times, empty_times = [], []
     for _ in range(args.repeat):
-        empty_times.append(render_seconds(empty))
-        heavy_times.append(render_seconds(heavy))
+        empty_times.append(render_seconds(empty, expect=shows_empty))
+        heavy_times.append(render_seconds(heavy, expect=shows_charts))
     heavy_median, empty_median = statistics.median(heavy_times), statistics.median(empty_times)
     ratio = heavy_median / empty_median
     print(f"My trends, whole script (AppTest), median of {args.repeat}:")
