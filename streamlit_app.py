@@ -11,6 +11,7 @@ import streamlit as st
 from pages import sign_in
 from pages._session import current_actor, db, show_flash, sign_out
 from pages.navigation import URL_PATHS, page, pages_for
+from tracker.errors import SharedLoadError
 from tracker.services import auth
 
 st.set_page_config(page_title="Shared Load", page_icon=":material/favorite:", layout="centered")
@@ -28,7 +29,10 @@ def signed_in_navigation(roles) -> None:
         section: [page(spec.url_path) for spec in specs]
         for section, specs in pages_for(roles).items()
     }
-    st.navigation(sections).run()
+    try:
+        st.navigation(sections).run()
+    except SharedLoadError as error:  # a service refused: plain words, nothing else of the page
+        st.error(str(error))
 
 
 def main() -> None:

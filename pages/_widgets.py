@@ -144,3 +144,35 @@ def _about_conversations() -> None:
     )
     st.info("Requests open here once peer matching is switched on for your organisation. Until then, "
             "your peer-support coordinator can arrange a conversation directly.")
+
+
+def named_list_editor(rows, *, noun: str, states: tuple[str, str], actions: tuple[str, str], create, rename, toggle) -> None:
+    """The administrator's editor for a named list (units, tags): table, add, rename, switch off/on.
+
+    `states` names an active and an inactive row ("open", "closed"); `actions` the buttons that
+    switch them ("Close", "Reopen"). `create(session, token, name)`, `rename(session, row, name)`
+    and `toggle(session, row)` are the service calls.
+    """
+    from pages._session import form_generation, form_token
+
+    active_word, inactive_word = states
+    st.dataframe(
+        [{noun.capitalize(): r.name, "Status": active_word if r.active else inactive_word} for r in rows],
+        hide_index=True,
+        width="stretch",
+    )
+    form = f"add_{noun}"
+    with st.form(f"{form}:{form_generation(form)}"):
+        name = st.text_input(f"New {noun}")
+        if st.form_submit_button(f"Add {noun}", type="primary"):
+            run_action(lambda s: create(s, form_token(form), name), f"{noun.capitalize()} added", form)
+    if not rows:
+        return
+    st.subheader(f"Change a {noun}")
+    chosen = st.selectbox(noun.capitalize(), rows, format_func=lambda r: r.name + ("" if r.active else f" ({inactive_word})"))
+    new_name = st.text_input("Rename to", value=chosen.name, key=f"rename:{noun}:{chosen.id}")
+    left, right = st.columns(2)
+    if left.button("Rename", width="stretch"):
+        run_action(lambda s: rename(s, chosen, new_name), f"{noun.capitalize()} renamed")
+    if right.button(actions[0] if chosen.active else actions[1], width="stretch"):
+        run_action(lambda s: toggle(s, chosen), f"{noun.capitalize()} updated")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._session import actor, db, form_token
-from pages._widgets import run_action
+from pages._session import actor, db
+from pages._widgets import named_list_editor
 from tracker.services import admin
 
 
@@ -14,24 +14,15 @@ def render() -> None:
     st.caption("Clinicians pick these when they log. Retiring a tag hides it from new entries; old entries keep it.")
     with db() as session:
         tags = admin.list_tags(session, me)
-    st.dataframe(
-        [{"Tag": t.name, "Status": "in use" if t.active else "retired"} for t in tags],
-        hide_index=True,
-        width="stretch",
+    named_list_editor(
+        tags,
+        noun="tag",
+        states=("in use", "retired"),
+        actions=("Retire", "Restore"),
+        create=lambda s, token, name: admin.create_tag(s, me, token=token, name=name),
+        rename=lambda s, tag, name: admin.rename_tag(s, me, tag.id, name=name),
+        toggle=lambda s, tag: admin.set_tag_retired(s, me, tag.id, retired=tag.active),
     )
-    with st.form("add_tag"):
-        name = st.text_input("New tag")
-        if st.form_submit_button("Add tag", type="primary"):
-            run_action(lambda s: admin.create_tag(s, me, token=form_token("add_tag"), name=name), "Tag added", "add_tag")
-    if tags:
-        st.subheader("Change a tag")
-        chosen = st.selectbox("Tag", tags, format_func=lambda t: t.name + ("" if t.active else " (retired)"))
-        new_name = st.text_input("Rename to", value=chosen.name, key=f"rename:{chosen.id}")
-        rename, toggle = st.columns(2)
-        if rename.button("Rename", width="stretch"):
-            run_action(lambda s: admin.rename_tag(s, me, chosen.id, name=new_name), "Tag renamed")
-        if toggle.button("Restore" if not chosen.active else "Retire", width="stretch"):
-            run_action(lambda s: admin.set_tag_retired(s, me, chosen.id, retired=chosen.active), "Tag updated")
 
 
 if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py

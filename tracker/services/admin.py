@@ -263,30 +263,11 @@ def list_units(db: Session, actor: Actor, *, include_closed: bool = False) -> li
 
 
 def create_unit(db: Session, actor: Actor, *, token: str, name: str) -> int:
-    require(actor, Role.ADMINISTRATOR)
-    earlier = earlier_result(db, token)
-    if earlier is not None:
-        return earlier.result_id
-    name = clean_name(name, what="unit name")
-    _unique_name(db, Unit, name, "A unit with this name already exists.")
-    unit = Unit(name=name)
-    db.add(unit)
-    db.flush()
-    audit(db, actor, "unit created", target_type="unit", target_id=unit.id, detail=name)
-    remember(db, token, actor, "create unit", unit.id)
-    return unit.id if commit_once(db, token) else earlier_result(db, token).result_id
+    return _create_named(db, actor, Unit, token=token, name=name, noun="unit", max_chars=120)
 
 
 def rename_unit(db: Session, actor: Actor, unit_id: int, *, name: str) -> None:
-    require(actor, Role.ADMINISTRATOR)
-    unit = _named(db, Unit, unit_id, "That unit does not exist.")
-    name = clean_name(name, what="unit name")
-    if unit.name == name:
-        return
-    _unique_name(db, Unit, name, "A unit with this name already exists.", exclude=unit.id)
-    audit(db, actor, "unit renamed", target_type="unit", target_id=unit.id, detail=f"{unit.name} → {name}")
-    unit.name = name
-    db.commit()
+    _rename_named(db, actor, Unit, unit_id, name=name, noun="unit", max_chars=120)
 
 
 def set_unit_active(db: Session, actor: Actor, unit_id: int, *, active: bool) -> None:
@@ -309,31 +290,12 @@ def list_tags(db: Session, actor: Actor) -> list[NamedRow]:
 
 
 def create_tag(db: Session, actor: Actor, *, token: str, name: str) -> int:
-    require(actor, Role.ADMINISTRATOR)
-    earlier = earlier_result(db, token)
-    if earlier is not None:
-        return earlier.result_id
-    name = clean_name(name, what="tag name", max_chars=60)
-    _unique_name(db, Tag, name, "A tag with this name already exists.")
-    tag = Tag(name=name)
-    db.add(tag)
-    db.flush()
-    audit(db, actor, "tag created", target_type="tag", target_id=tag.id, detail=name)
-    remember(db, token, actor, "create tag", tag.id)
-    return tag.id if commit_once(db, token) else earlier_result(db, token).result_id
+    return _create_named(db, actor, Tag, token=token, name=name, noun="tag", max_chars=60)
 
 
 def rename_tag(db: Session, actor: Actor, tag_id: int, *, name: str) -> None:
     """Renaming changes the label on every entry that carries the tag, old ones included."""
-    require(actor, Role.ADMINISTRATOR)
-    tag = _named(db, Tag, tag_id, "That tag does not exist.")
-    name = clean_name(name, what="tag name", max_chars=60)
-    if tag.name == name:
-        return
-    _unique_name(db, Tag, name, "A tag with this name already exists.", exclude=tag.id)
-    audit(db, actor, "tag renamed", target_type="tag", target_id=tag.id, detail=f"{tag.name} → {name}")
-    tag.name = name
-    db.commit()
+    _rename_named(db, actor, Tag, tag_id, name=name, noun="tag", max_chars=60)
 
 
 def set_tag_retired(db: Session, actor: Actor, tag_id: int, *, retired: bool) -> None:
@@ -344,6 +306,34 @@ def set_tag_retired(db: Session, actor: Actor, tag_id: int, *, retired: bool) ->
         return
     tag.retired = retired
     audit(db, actor, "tag retired" if retired else "tag restored", target_type="tag", target_id=tag.id)
+    db.commit()
+
+
+def _create_named(db: Session, actor: Actor, model, *, token: str, name: str, noun: str, max_chars: int) -> int:
+    """Add a unit or a tag: the two administrator-managed lists share these rules."""
+    require(actor, Role.ADMINISTRATOR)
+    earlier = earlier_result(db, token)
+    if earlier is not None:
+        return earlier.result_id
+    name = clean_name(name, what=f"{noun} name", max_chars=max_chars)
+    _unique_name(db, model, name, f"A {noun} with this name already exists.")
+    row = model(name=name)
+    db.add(row)
+    db.flush()
+    audit(db, actor, f"{noun} created", target_type=noun, target_id=row.id, detail=name)
+    remember(db, token, actor, f"create {noun}", row.id)
+    return row.id if commit_once(db, token) else earlier_result(db, token).result_id
+
+
+def _rename_named(db: Session, actor: Actor, model, row_id: int, *, name: str, noun: str, max_chars: int) -> None:
+    require(actor, Role.ADMINISTRATOR)
+    row = _named(db, model, row_id, f"That {noun} does not exist.")
+    name = clean_name(name, what=f"{noun} name", max_chars=max_chars)
+    if row.name == name:
+        return
+    _unique_name(db, model, name, f"A {noun} with this name already exists.", exclude=row.id)
+    audit(db, actor, f"{noun} renamed", target_type=noun, target_id=row.id, detail=f"{row.name} → {name}")
+    row.name = name
     db.commit()
 
 

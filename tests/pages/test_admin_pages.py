@@ -1,0 +1,48 @@
+"""Administrator pages: people, units, tags and the audit log."""
+from __future__ import annotations
+
+from tracker.services import admin
+
+
+def test_admin_pages_open_cleanly(open_page, administrator):
+    for module, title in [("admin_people", "People"), ("admin_units", "Units"), ("admin_tags", "Tags"), ("admin_audit", "Audit log")]:
+        at = open_page(module, administrator)
+        assert not at.exception, module
+        assert at.title[0].value == title
+
+
+def test_adding_a_tag_through_the_page_stores_it_once_and_clears_the_form(open_page, db, administrator):
+    at = open_page("admin_tags", administrator)
+    at.text_input[0].input("Team debrief")
+    at.button[0].click().run()
+    assert not at.exception
+    assert [t.name for t in admin.list_tags(db, administrator)].count("Team debrief") == 1
+    assert at.text_input[0].value == ""
+
+
+def test_duplicate_unit_name_is_refused_on_the_page(open_page, db, administrator):
+    at = open_page("admin_units", administrator)
+    for _ in range(2):
+        at.text_input[0].input("Oncology")
+        at.button[0].click().run()
+    assert "already exists" in at.error[0].value
+    assert [u.name for u in admin.list_units(db, administrator)] == ["Oncology"]
+
+
+def test_clinician_is_refused_by_the_service_even_on_an_admin_page(open_page, clinician):
+    at = open_page("admin_people", clinician)
+    assert at.exception  # NotAllowed from the service: the page itself has no say
+    assert "do not have access" in at.exception[0].message
+
+
+def test_invite_shows_the_temporary_password_once(open_page, db, administrator):
+    at = open_page("admin_people", administrator)
+    form = [t for t in at.text_input if t.key is None or "invite" in str(t.key)]
+    form[0].input("Nia Nurse")
+    form[1].input("nia@example.org")
+    next(b for b in at.button if b.label == "Invite").click().run()
+    assert not at.exception
+    assert "Temporary password for nia@example.org" in at.success[0].value
+    assert len(at.code) == 1
+    at.run()
+    assert not at.success  # shown once only
