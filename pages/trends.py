@@ -15,7 +15,7 @@ from tracker.services import trends
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _load(person_id: int, version: int, today: date, days: int | None, _me: Actor) -> trends.Trends:
+def _load(person_id: int, version: str, today: date, days: int | None, _me: Actor) -> trends.Trends:
     """Keyed on person, data version and day: a new entry shows at once, a rerun costs nothing."""
     with db() as session:
         return trends.my_trends(session, _me, days=days)

@@ -36,10 +36,14 @@ COORDINATOR_EMAIL = "coordinator@demo.example"
 CLINICIAN_EMAIL = "clinician@demo.example"
 
 MIN_PEOPLE, MAX_PEOPLE = 8, 2000  # 8 = the three named accounts, one senior, four unit leads
-MIN_DAYS, MAX_DAYS = 28, 1100  # the demo clinician's drift needs three weeks and a baseline before
+# Four weeks of usual days, so the early warning has a baseline, then the demo clinician's drift.
+MIN_DAYS, MAX_DAYS = 49, 1100
 
 # How many days at the end of the demo clinician's history drift toward draining.
 DRIFT_DAYS = 21
+# Other drifting people start 14 to 42 days before today; a holiday lasts up to 12 days.
+DRIFT_MAX_DAYS_BACK = 42
+LEAVE_MAX_DAYS = 12
 
 REFUSE_NON_EMPTY = (
     "This database already has people in it. "
@@ -312,14 +316,14 @@ def _staff(
     )
     # The coordinator is doing well: steady, fulfilling work and check-ins inside the normal bands.
     habits[COORDINATOR_EMAIL] = _named_habits(
-        Course(baseline=1.0, spread=1.1), oncology, shift_worker=True, resilience=0.4, burnout_bias=-0.4
+        Course(baseline=1.0, spread=0.8), oncology, shift_worker=True, resilience=0.5, burnout_bias=-0.5
     )
     staff.append(
         DemoPerson(CLINICIAN_EMAIL, "Sam Okafor", clinician, "nurse", intensive_care.name, leads[intensive_care.name])
     )
     # From about +0.8 to about -1.9 within the first week of the last three weeks, with little
     # day-to-day noise. Measured over 300 seeds: the last 21 days average 2.2 below the days before,
-    # never less than 1.5 below with 60 or 90 days of history.
+    # and never less than 1.55 below, with 49, 60 or 90 days of history.
     drift = Course(
         baseline=0.8, spread=0.8, drift_from=today - timedelta(days=DRIFT_DAYS - 1), drift_depth=2.7, drift_speed=3.0
     )
@@ -330,15 +334,19 @@ def _staff(
     rng.shuffle(unit_order)
     professions = list(MEMBER_PROFESSIONS)
     weights = list(MEMBER_PROFESSIONS.values())
-    # About one in seven members drifts toward draining; a few more act as coordinators.
+    # About one in seven members drifts toward draining, one in eight never checks in, and a few
+    # more act as coordinators.
     drifting = set(rng.sample(range(len(members)), round(0.15 * len(members))))
+    never_check_in = set(rng.sample(range(len(members)), round(0.12 * len(members))))
     coordinators = set(rng.sample(range(len(members)), max(0, people // 15 - 1)))
     for index, (display_name, email) in enumerate(members):
         unit = unit_order[index % len(unit_order)]
         profession = rng.choices(professions, weights)[0]
         roles = clinician + ((Role.COORDINATOR.value,) if index in coordinators else ())
         staff.append(DemoPerson(email, display_name, roles, profession, unit.name, leads[unit.name]))
-        habits[email] = _habits(rng, profession, unit, first_day, today, drifting=index in drifting)
+        habits[email] = _habits(
+            rng, profession, unit, first_day, today, drifting=index in drifting, checks_in=index not in never_check_in
+        )
     return staff, habits
 
 
@@ -353,22 +361,30 @@ def _names(rng: random.Random, count: int) -> list[tuple[str, str]]:
 
 
 def _habits(
-    rng: random.Random, profession: str, unit: UnitStyle, first_day: date, today: date, *, drifting: bool = False
+    rng: random.Random,
+    profession: str,
+    unit: UnitStyle,
+    first_day: date,
+    today: date,
+    *,
+    drifting: bool = False,
+    checks_in: bool = True,
 ) -> Habits:
     shift_worker = profession in SHIFT_WORKERS
     baseline = min(1.5, max(-0.6, rng.gauss(0.55, 0.45))) + unit.mean
     spread = rng.uniform(0.9, 1.5) + unit.spread
     course = Course(baseline, spread)
     if drifting:
-        days_back = rng.randint(14, min(42, (today - first_day).days - 7))
+        days_back = rng.randint(14, min(DRIFT_MAX_DAYS_BACK, (today - first_day).days - 7))
         course = Course(
             baseline, spread, drift_from=today - timedelta(days=days_back), drift_depth=rng.uniform(1.4, 2.4)
         )
     leave: frozenset[date] = frozenset()
-    latest_leave_start = (today - first_day).days - 30  # a holiday, well before any drift shows
+    # Some take a holiday, over before any drift can begin so it never hides one.
+    latest_leave_start = (today - first_day).days - DRIFT_MAX_DAYS_BACK - LEAVE_MAX_DAYS
     if latest_leave_start > 0 and rng.random() < 0.3:
         start = first_day + timedelta(days=rng.randint(0, latest_leave_start))
-        leave = frozenset(start + timedelta(days=d) for d in range(rng.randint(5, 12)))
+        leave = frozenset(start + timedelta(days=d) for d in range(rng.randint(5, LEAVE_MAX_DAYS)))
     return Habits(
         course=course,
         unit=unit,
@@ -379,7 +395,7 @@ def _habits(
         logs_when_working=rng.uniform(0.75, 0.97),
         answers_trust=rng.uniform(0.75, 0.97),
         writes_notes=rng.uniform(0.02, 0.18),
-        checks_in=rng.uniform(0.6, 0.95) if rng.random() < 0.85 else 0.0,
+        checks_in=rng.uniform(0.6, 0.95) if checks_in else 0.0,
         checkin_weekday=rng.randrange(5),
         day_to_day=0.3,
         resilience=rng.gauss(0.0, 0.3),
@@ -469,7 +485,9 @@ def _tags(rng: random.Random, rating: int, boosts: dict[str, float]) -> tuple[st
     return tuple(chosen)
 
 
-def _check_ins(rng: random.Random, person: DemoPerson, habits: Habits, first_day: date, today: date) -> list[DemoCheckIn]:
+def _check_ins(
+    rng: random.Random, person: DemoPerson, habits: Habits, first_day: date, today: date
+) -> list[DemoCheckIn]:
     """At most one check-in per ISO week, on the person's usual weekday (or the nearest day in range)."""
     if habits.checks_in <= 0:
         return []
@@ -537,7 +555,7 @@ def fill_demo(
     """
     password = clean_new_password(password)
     check_size(people, days)
-    today = today or date.today()
+    today = today or datetime.now(timezone.utc).date()  # demo accounts live in UTC
     if not reset and db.scalar(select(Person.id).limit(1)) is not None:
         raise ValidationError(REFUSE_NON_EMPTY)
     plan = plan_demo(people=people, days=days, seed=seed, today=today)
@@ -580,9 +598,10 @@ def _delete_everything(db: Session) -> None:
 def _write(db: Session, plan: DemoPlan, password_hash: str) -> None:
     tag_ids = _ensure_tags(db)
     unit_ids = _ensure_units(db, plan.units)
-    joined = datetime.combine(plan.first_day - timedelta(days=1), time(9), tzinfo=timezone.utc)
-    # Trends are cached per (person id, data version). SQLite hands out the ids of a reset database
-    # again from 1, so a fresh version keeps a running app from showing a former person's cached trends.
+    joined = _at(plan.first_day - timedelta(days=1), 9)
+    # Trends are cached per person id and data version (account creation time + counter). A reset
+    # demo re-creates the same people with the same ids and creation times, so a fresh counter keeps
+    # a running app from showing the replaced organisation's cached trends.
     data_version = secrets.randbelow(2**30)
     person_ids: dict[str, int] = {}
     # The plan lists supervisors before their reports; flushing by depth gives each report its id.
@@ -617,7 +636,7 @@ def _write(db: Session, plan: DemoPlan, password_hash: str) -> None:
             "showed_humanity": e.showed_humanity,
             "note": e.note,
             "form_token": uuid.uuid4().hex,
-            "created_at": min(now, datetime.combine(e.occurred_on, time(LOGGED_HOUR[e.time_of_day]), tzinfo=timezone.utc)),
+            "created_at": min(now, _at(e.occurred_on, LOGGED_HOUR[e.time_of_day])),
         }
         for e in plan.entries
     ]
@@ -626,7 +645,8 @@ def _write(db: Session, plan: DemoPlan, password_hash: str) -> None:
         # 0.3 s (SQLite) and 0.9 s (PostgreSQL) against 0.8 s and 1.5 s through the ORM.
         # sort_by_parameter_order makes the ids come back in the order of the rows.
         table = Interaction.__table__
-        ids = db.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), interaction_rows).scalars().all()
+        returning_ids = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        ids = db.execute(returning_ids, interaction_rows).scalars().all()
         links = [
             {"interaction_id": interaction_id, "tag_id": tag_ids[tag]}
             for interaction_id, entry in zip(ids, plan.entries, strict=True)
@@ -650,11 +670,15 @@ def _write(db: Session, plan: DemoPlan, password_hash: str) -> None:
                 "burnout": score.burnout,
                 "load": score.load,
                 "form_token": uuid.uuid4().hex,
-                "created_at": min(now, datetime.combine(planned.submitted_on, time(17, 30), tzinfo=timezone.utc)),
+                "created_at": min(now, _at(planned.submitted_on, 17)),
             }
         )
     if check_in_rows:
         db.execute(insert(CheckIn.__table__), check_in_rows)
+
+
+def _at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=timezone.utc)
 
 
 def _ensure_tags(db: Session) -> dict[str, int]:

@@ -64,5 +64,10 @@ def touch(db: Session, actor: Actor) -> None:
     db.execute(update(Person).where(Person.id == actor.id).values(data_version=Person.data_version + 1))
 
 
-def data_version(db: Session, actor: Actor) -> int:
-    return db.scalar(select(Person.data_version).where(Person.id == actor.id)) or 0
+def data_version(db: Session, actor: Actor) -> str:
+    """Opaque and never reused: a new account that gets an old id (SQLite reuses ids after a
+    reset) still gets a new version, so no cache can show it someone else's data."""
+    created_at, version = db.execute(
+        select(Person.created_at, Person.data_version).where(Person.id == actor.id)
+    ).one()
+    return f"{created_at.isoformat()}#{version}"

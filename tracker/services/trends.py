@@ -52,7 +52,7 @@ class Trends:
         return self.daily.empty and self.checkins.empty
 
 
-def version(db: Session, actor: Actor) -> int:
+def version(db: Session, actor: Actor) -> str:
     """Changes whenever the person's entries or check-ins change: the cache key of their trends."""
     require(actor, Role.CLINICIAN)
     return data_version(db, actor)
