@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import sign_in
+from pages import account, sign_in
 from pages._session import current_actor, db, show_flash, sign_out
 from pages.navigation import URL_PATHS, page, pages_for
 from tracker.errors import SharedLoadError
@@ -20,13 +20,13 @@ st.set_page_config(page_title="Shared Load", page_icon=":material/favorite:", la
 def gate(render, title: str) -> None:
     """Signed out, every known URL runs `render` (sign-in or first run) and nothing of the page,
     so a bookmarked page opens where it should once the person has signed in."""
-    pages = [st.Page(render, title=title, url_path=path, default=(path == "home")) for path in URL_PATHS]
+    pages = [st.Page(render, title=title, url_path=path, default=(path == "")) for path in URL_PATHS]
     st.navigation(pages, position="hidden").run()
 
 
 def signed_in_navigation(roles) -> None:
     sections = {
-        section: [page(spec.url_path) for spec in specs]
+        section: [page(spec.module) for spec in specs]
         for section, specs in pages_for(roles).items()
     }
     try:
@@ -49,17 +49,23 @@ def main() -> None:
             gate(sign_in.render_sign_in, "Sign in")
         return
     if me.must_change_password:
-        gate(sign_in.render_change_password, "Choose your password")
+        gate(account.render_change_password, "Choose your password")
         return
     show_flash()
     with st.sidebar:
         st.caption(f"Signed in as {me.display_name}")
-        if st.button("Sign out", icon=":material/logout:", key="sign_out"):
-            sign_out()
-            if getattr(st.user, "is_logged_in", False):
-                st.logout()
-            st.rerun()
+        st.button("Sign out", icon=":material/logout:", key="sign_out", on_click=_sign_out)
     signed_in_navigation(me.roles)
+
+
+def _sign_out() -> None:
+    """A callback, so it runs before the rerun it causes. `st.logout()` followed by `st.rerun()`
+    loses the logout redirect about half the time (measured on 1.67: a new run clears messages
+    not yet sent to the browser), leaving the identity cookie, and a reload signs the person
+    back in. Here the redirect is queued inside the run that follows and reaches the browser."""
+    sign_out()
+    if getattr(st.user, "is_logged_in", False):
+        st.logout()
 
 
 main()

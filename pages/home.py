@@ -23,13 +23,13 @@ def render() -> None:
         if checkin.due:
             st.info("Your weekly check-in is due: six short statements, one question about burnout and your load.",
                     icon=":material/self_improvement:")
-            st.page_link(navigation.page("check-in"), label="Do the check-in", icon=":material/self_improvement:")
+            st.page_link(navigation.page("checkin"), label="Do the check-in", icon=":material/self_improvement:")
         st.page_link(navigation.page("trends"), label="See my trends", icon=":material/monitoring:")
         st.caption("Your entries, reflections and trends are private. No manager, coordinator or administrator can read them.")
     if me.has(Role.ADMINISTRATOR):
         st.subheader("Administration")
-        for url_path in ("people", "units", "tags", "audit"):
-            st.page_link(navigation.page(url_path))
+        for module in ("people", "units", "tags", "audit"):
+            st.page_link(navigation.page(module))
 
 
 if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py

@@ -19,35 +19,38 @@ ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})
 
 @dataclass(frozen=True)
 class PageSpec:
-    module: str  # in pages/, rendered by its `render` function (or `function`)
+    module: str  # in pages/, rendered by its `render` function
     title: str
     icon: str
     url_path: str
     section: str
     roles: frozenset[Role]
-    function: str = "render"
 
 
+# A page's url_path is its module's name. Measured on Streamlit 1.67: the first request a new
+# server process sees is looked up among the files in pages/ by file name before
+# streamlit_app.py runs; a URL matching no file shows "Page not found" over the sign-in. Home is
+# the default page and lives at "/".
 PAGES = (
-    PageSpec("home", "Home", ":material/home:", "home", "Me", EVERYONE),
+    PageSpec("home", "Home", ":material/home:", "", "Me", EVERYONE),
     PageSpec("log", "Log an interaction", ":material/edit_note:", "log", "Me", CLINICIANS),
     PageSpec("trends", "My trends", ":material/monitoring:", "trends", "Me", CLINICIANS),
-    PageSpec("checkin", "Check-in", ":material/self_improvement:", "check-in", "Me", CLINICIANS),
-    PageSpec("my_data", "My data", ":material/folder_shared:", "my-data", "Me", EVERYONE),
-    PageSpec("admin_people", "People", ":material/group:", "people", "Administration", ADMINISTRATORS),
-    PageSpec("admin_units", "Units", ":material/apartment:", "units", "Administration", ADMINISTRATORS),
-    PageSpec("admin_tags", "Tags", ":material/sell:", "tags", "Administration", ADMINISTRATORS),
-    PageSpec("admin_audit", "Audit log", ":material/policy:", "audit", "Administration", ADMINISTRATORS),
-    PageSpec("sign_in", "Account", ":material/person:", "account", "Account", EVERYONE, function="render_account"),
+    PageSpec("checkin", "Check-in", ":material/self_improvement:", "checkin", "Me", CLINICIANS),
+    PageSpec("my_data", "My data", ":material/folder_shared:", "my_data", "Me", EVERYONE),
+    PageSpec("people", "People", ":material/group:", "people", "Administration", ADMINISTRATORS),
+    PageSpec("units", "Units", ":material/apartment:", "units", "Administration", ADMINISTRATORS),
+    PageSpec("tags", "Tags", ":material/sell:", "tags", "Administration", ADMINISTRATORS),
+    PageSpec("audit", "Audit log", ":material/policy:", "audit", "Administration", ADMINISTRATORS),
+    PageSpec("account", "Account", ":material/person:", "account", "Account", EVERYONE),
 )
 URL_PATHS = tuple(p.url_path for p in PAGES)
 
 
-def page(url_path: str) -> st.Page:
-    """The st.Page for a url path: for st.navigation and for links between pages."""
-    spec = next(p for p in PAGES if p.url_path == url_path)
-    render = getattr(importlib.import_module(f"pages.{spec.module}"), spec.function)
-    return st.Page(render, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=(url_path == "home"))
+def page(module: str) -> st.Page:
+    """The st.Page of a page module: for st.navigation and for links between pages."""
+    spec = next(p for p in PAGES if p.module == module)
+    render = importlib.import_module(f"pages.{spec.module}").render
+    return st.Page(render, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=(spec.url_path == ""))
 
 
 def pages_for(roles: frozenset[Role]) -> dict[str, list[PageSpec]]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._session import actor, db, sign_in_as
+from pages._session import db, sign_in_as
 from tracker.errors import SharedLoadError
 from tracker.services import auth
 
@@ -61,38 +61,6 @@ def render_first_administrator() -> None:
             st.error(str(error))
         else:
             sign_in_as(admin)
-            st.rerun()
-
-
-def render_change_password() -> None:
-    me = actor()
-    st.title("Choose your own password")
-    st.write("You signed in with a temporary password. Please choose your own before you continue.")
-    _password_form(me)
-
-
-def render_account() -> None:
-    me = actor()
-    st.title("Account")
-    st.write(f"Signed in as **{me.display_name}** ({me.email}).")
-    st.subheader("Change password")
-    _password_form(me)
-
-
-def _password_form(me) -> None:
-    with st.form("password"):
-        current = st.text_input("Current password", type="password", autocomplete="current-password")
-        new = st.text_input("New password", type="password", autocomplete="new-password", help="At least 10 characters.")
-        repeated = st.text_input("New password again", type="password", autocomplete="new-password")
-        submitted = st.form_submit_button("Change password", type="primary")
-    if submitted:
-        try:
-            with db() as session:
-                auth.change_password(session, me, current=current, new=new, repeated=repeated)
-        except SharedLoadError as error:
-            st.error(str(error))
-        else:
-            st.session_state["flash"] = "Password changed"
             st.rerun()
 
 
