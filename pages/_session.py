@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Iterator
 
 import streamlit as st
@@ -37,6 +38,8 @@ def current_actor() -> Actor | None:
         return None
     with db() as session:
         actor = auth.current_actor(session, person_id)
+    if actor is not None and getattr(st.user, "is_logged_in", False):
+        actor = replace(actor, must_change_password=False)  # single sign-on: no local password to change
     if actor is None:
         sign_out()
     else:

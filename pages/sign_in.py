@@ -34,7 +34,9 @@ def render_sso_callback() -> None:
     """After st.login: map the identity provider's verified e-mail to an active account."""
     try:
         with db() as session:
-            signed_in = auth.sign_in_with_sso(session, email=st.user.get("email"))
+            signed_in = auth.sign_in_with_sso(
+                session, email=st.user.get("email"), email_verified=st.user.get("email_verified")
+            )
             _remember_timezone(session, signed_in)
     except SharedLoadError as error:
         st.error(f"{error} Ask your administrator to add your e-mail address.")

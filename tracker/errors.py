@@ -28,5 +28,5 @@ class NotAllowed(SharedLoadError):
 class SignInFailed(SharedLoadError):
     """Same message whether the e-mail is unknown, the password wrong or the account inactive."""
 
-    def __init__(self) -> None:
-        super().__init__("That e-mail and password do not match an active account.")
+    def __init__(self, message: str = "That e-mail and password do not match an active account.") -> None:
+        super().__init__(message)

@@ -60,8 +60,20 @@ def test_invited_person_must_change_the_temporary_password(db, administrator):
 
 def test_sso_maps_a_verified_email_to_an_active_account(db, administrator):
     assert auth.sign_in_with_sso(db, email="Ada@Example.org").id == administrator.id
-    with pytest.raises(SignInFailed):
+    assert auth.sign_in_with_sso(db, email="ada@example.org", email_verified=True).id == administrator.id
+    with pytest.raises(SignInFailed, match="single sign-on"):
         auth.sign_in_with_sso(db, email="stranger@example.org")
+
+
+def test_sso_refuses_an_email_the_provider_marks_unverified(db, administrator):
+    with pytest.raises(SignInFailed):
+        auth.sign_in_with_sso(db, email="ada@example.org", email_verified=False)
+
+
+def test_sso_never_asks_an_invited_person_for_a_local_password(db, administrator):
+    invitation = admin.invite_person(db, administrator, token=token(), display_name="Sami", email="sami@example.org", roles={"clinician"})
+    assert invitation.temporary_password
+    assert not auth.sign_in_with_sso(db, email="sami@example.org").must_change_password
 
 
 def test_browser_time_zone_is_remembered_and_checked(db, clinician):

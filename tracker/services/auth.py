@@ -1,6 +1,7 @@
 """Sign-in, the first administrator, and passwords. One message for every failed sign-in."""
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -61,14 +62,22 @@ def sign_in(db: Session, *, email: str, password: str) -> Actor:
     return to_actor(person)
 
 
-def sign_in_with_sso(db: Session, *, email: str | None) -> Actor:
-    """Single sign-on proved the e-mail; the person must exist and be active here."""
-    if not email:
-        raise SignInFailed()
+SSO_REFUSED = "Your single sign-on identity does not match an active account here."
+
+
+def sign_in_with_sso(db: Session, *, email: str | None, email_verified: bool | None = None) -> Actor:
+    """The identity provider vouches for the e-mail; the person must exist and be active here.
+
+    An e-mail the provider itself marks as unverified is refused: anyone could have typed it.
+    (Providers that send no `email_verified` claim, as many hospital directories do, are trusted.)
+    A person signed in this way never needs a local password, so no password change is asked.
+    """
+    if not email or email_verified is False:
+        raise SignInFailed(SSO_REFUSED)
     person = db.scalar(select(Person).where(Person.email == email.strip().lower()))
     if person is None or not person.active:
-        raise SignInFailed()
-    return to_actor(person)
+        raise SignInFailed(SSO_REFUSED)
+    return replace(to_actor(person), must_change_password=False)
 
 
 def current_actor(db: Session, person_id: int) -> Actor | None:
