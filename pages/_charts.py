@@ -71,7 +71,7 @@ def weekly_pattern(pattern: pd.DataFrame) -> alt.Chart:
         alt.Chart(pattern.astype({"weekday": str, "time_of_day": str}))
         .mark_rect()
         .encode(
-            x=alt.X("weekday:N", sort=list(WEEKDAYS), title=None),
+            x=alt.X("weekday:N", sort=list(WEEKDAYS), title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("time_of_day:N", sort=list(TIMES_OF_DAY), title=None),
             color=alt.Color("mean_rating:Q", scale=DIVERGING, title="Mean rating"),
             tooltip=["weekday:N", "time_of_day:N", alt.Tooltip("mean_rating:Q", format=".2f"), "entries:Q"],
