@@ -1,0 +1,36 @@
+"""An empty installation offers one thing: creating the first administrator."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import PASSWORD, assert_no_exception, click, main, nav_titles, open_app, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+def test_first_run_offers_only_the_administrator_form(fresh_server, page):
+    open_app(page, fresh_server.base)
+    form = main(page)
+    expect(form.get_by_role("heading", name="Welcome to Shared Load")).to_be_visible()
+    expect(form).to_contain_text("Create the first administrator")
+    for label in ("Your name", "E-mail", "Password", "Password again"):
+        expect(form.get_by_label(label, exact=True)).to_be_visible()
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+    assert page.get_by_role("button", name="Sign in", exact=True).count() == 0
+    assert page.get_by_role("button", name="Sign out").count() == 0
+    assert_no_exception(page)
+
+    form.get_by_label("Your name", exact=True).fill("Ada Lovelace")
+    form.get_by_label("E-mail", exact=True).fill("ada@example.org")
+    form.get_by_label("Password", exact=True).fill(PASSWORD)
+    form.get_by_label("Password again", exact=True).fill(PASSWORD)
+    click(form.get_by_role("button", name="Create administrator"))
+
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    wait_for_app(page)
+    expect(main(page).get_by_role("heading", name="Hello, Ada")).to_be_visible()
+    assert {"Home", "People", "Units", "Tags", "Audit log", "Account"} <= set(nav_titles(page))
+    expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("Signed in as Ada Lovelace")
+    assert_no_exception(page)
+

@@ -1,0 +1,107 @@
+"""Each role's navigation holds its pages and no others; every one of them opens cleanly."""
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import (
+    ADMINISTRATOR,
+    CLINICIAN,
+    COORDINATOR,
+    FIRST_ADMINISTRATOR,
+    assert_no_exception,
+    close_page_not_found,
+    headings,
+    main,
+    nav_links,
+    nav_titles,
+    open_app,
+    open_nav_link,
+    rerun_after,
+    sign_in,
+    sign_in_form_only,
+    submit_sign_in,
+    wait_for_app,
+)
+
+pytestmark = pytest.mark.e2e
+
+ADMIN_PAGES = {"People", "Units", "Tags", "Audit log"}
+CLINICIAN_PAGES = {"Log an interaction"}  # later: My trends, Check-in, My data (whatever the app declares)
+
+# person → (must be in the navigation, must not be)
+EXPECTED = {
+    "administrator only": (ADMINISTRATOR, {"Home", "Account"} | ADMIN_PAGES, CLINICIAN_PAGES),
+    "clinician": (CLINICIAN, {"Home", "Account"} | CLINICIAN_PAGES, ADMIN_PAGES),
+    "coordinator and clinician": (COORDINATOR, {"Home", "Account"} | CLINICIAN_PAGES, ADMIN_PAGES),
+    "administrator and clinician": (FIRST_ADMINISTRATOR, {"Home", "Account"} | ADMIN_PAGES | CLINICIAN_PAGES, set()),
+}
+
+
+def declared_titles(roles) -> list[str]:
+    """The navigation the app declares for these roles, in order (pages added later included)."""
+    from pages.navigation import pages_for
+
+    return [spec.title for specs in pages_for(roles).values() for spec in specs]
+
+
+@pytest.mark.parametrize("who", list(EXPECTED))
+def test_every_role_sees_only_its_pages_and_each_opens_cleanly(seeded_server, page, who):
+    person, required, forbidden = EXPECTED[who]
+    sign_in(page, seeded_server.base, person.email, person.password)
+    titles = nav_titles(page)
+    assert required <= set(titles), f"{who} misses {required - set(titles)} in {titles}"
+    assert not forbidden & set(titles), f"{who} sees {forbidden & set(titles)}"
+    assert titles == declared_titles(person.roles)
+    assert len(titles) == len(set(titles)), titles
+
+    links = nav_links(page)
+    paths = {title: urlparse(links.nth(i).get_attribute("href")).path for i, title in enumerate(titles)}
+    for title in titles:
+        open_nav_link(page, title)
+        assert urlparse(page.url).path == paths[title], f"{title} opened {page.url}"
+        assert not close_page_not_found(page), f"{title}: page not found"
+        assert_no_exception(page)
+        assert headings(page), f"{title} shows no heading"
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def test_clinician_cannot_open_an_admin_page_by_url(seeded_server, page):
+    # A full load of /people is a new Streamlit session: signed out, it shows the sign-in only.
+    open_app(page, seeded_server.url("people"))
+    sign_in_form_only(page)
+    assert "People" not in headings(page)
+
+    # Signing in on that URL lands the clinician on a page they may see, never on People.
+    submit_sign_in(page, CLINICIAN.email, CLINICIAN.password)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    wait_for_app(page)
+    close_page_not_found(page)
+    assert_lands_on_home(page)
+    assert not ADMIN_PAGES & set(nav_titles(page))
+
+    # Navigating to /people inside the signed-in session (the browser's history, no reload) makes
+    # the app rerun for that URL: it answers with Home, still signed in.
+    open_nav_link(page, "Log an interaction")
+    rerun_after(
+        page, lambda: page.evaluate("() => { history.pushState({}, '', '/people'); dispatchEvent(new PopStateEvent('popstate')); }")
+    )
+    close_page_not_found(page)
+    assert_lands_on_home(page)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def assert_lands_on_home(page) -> None:
+    assert_people_page_not_shown(page)
+    expect(main(page).get_by_role("heading", name="Hello, Cleo")).to_be_visible()
+    assert urlparse(page.url).path == "/", page.url
+    assert_no_exception(page)
+
+
+def assert_people_page_not_shown(page) -> None:
+    assert "People" not in headings(page), headings(page)
+    assert page.locator('[data-testid="stDataFrame"]').count() == 0
+    assert page.get_by_text("Invite a person").count() == 0
+    assert page.get_by_text(ADMINISTRATOR.email).count() == 0
