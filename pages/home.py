@@ -19,7 +19,8 @@ def render() -> None:
             checkin = checkins.status(session, me)
         early_warning_prompt(warning)
         st.write("How did your last patient interaction leave you? It takes less than 15 seconds to log.")
-        st.page_link(navigation.page("log"), label="Log an interaction", icon=":material/edit_note:")
+        if st.button("Log an interaction", type="primary", icon=":material/edit_note:"):
+            st.switch_page(navigation.page("log"))
         if checkin.due:
             st.info("Your weekly check-in is due: six short statements, one question about burnout and your load.",
                     icon=":material/self_improvement:")

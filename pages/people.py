@@ -25,10 +25,10 @@ def render() -> None:
                 "Name": p.display_name,
                 "E-mail": p.email,
                 "Roles": ", ".join(p.roles),
-                "Unit": p.unit,
-                "Profession": p.profession,
-                "Supervisor": p.supervisor,
-                "Active": p.active,
+                "Active": "yes" if p.active else "no",
+                "Unit": p.unit or "—",
+                "Profession": p.profession or "—",
+                "Supervisor": p.supervisor or "—",
             }
             for p in people
         ],
