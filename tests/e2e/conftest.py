@@ -173,9 +173,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def spawn_server(database_url: str, workdir: Path) -> Server:
+def spawn_server(database_url: str, workdir: Path, *, port: int | None = None, extra_args: tuple[str, ...] = ()) -> Server:
     """Start `streamlit run streamlit_app.py` without waiting for it (see `wait_until_healthy`)."""
-    port = _free_port()
+    port = port or _free_port()
     log_path = workdir / f"streamlit-{port}.log"
     env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
     command = [
@@ -187,6 +187,7 @@ def spawn_server(database_url: str, workdir: Path) -> Server:
         # "Source file changed, rerun?" in the middle of a test.
         "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
+        *extra_args,
     ]
     with log_path.open("wb") as log:
         process = subprocess.Popen(

@@ -18,7 +18,6 @@ What the flow looks like from the browser (Streamlit 1.67):
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import subprocess
 import sys
@@ -33,7 +32,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import (
-    ROOT,
     Person,
     Server,
     _free_port,
@@ -47,6 +45,7 @@ from tests.e2e.conftest import (
     open_app,
     open_sidebar,
     sign_in_form_only,
+    spawn_server,
     sqlite_url,
     wait_for_app,
     wait_until_healthy,
@@ -128,27 +127,12 @@ def _write_secrets(path: Path, app_port: int, provider: Provider) -> None:
 
 
 def _start_sso_server(database_url: str, workdir: Path, provider: Provider) -> Server:
-    """Like conftest.spawn_server, plus `--secrets.files` (the redirect_uri needs the port first)."""
+    """conftest.spawn_server plus `--secrets.files` (the redirect_uri needs the port first)."""
     for attempt in range(3):
         port = _free_port()
         secrets_path = workdir / f"secrets-{port}.toml"
         _write_secrets(secrets_path, port, provider)
-        log_path = workdir / f"streamlit-sso-{port}.log"
-        env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
-        command = [
-            sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-            "--server.headless", "true",
-            "--server.port", str(port),
-            "--server.address", "127.0.0.1",
-            "--server.fileWatcherType", "none",
-            "--browser.gatherUsageStats", "false",
-            "--secrets.files", str(secrets_path),
-        ]
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-            )
-        server = Server(base=f"http://127.0.0.1:{port}", database_url=database_url, process=process, log_path=log_path)
+        server = spawn_server(database_url, workdir, port=port, extra_args=("--secrets.files", str(secrets_path)))
         try:
             return wait_until_healthy(server, timeout=START_TIMEOUT)
         except RuntimeError:
