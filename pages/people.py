@@ -49,7 +49,7 @@ def _invite(me, unit_names: dict[int, str], names: dict[int, str]) -> None:
     with st.form("invite"):
         name = st.text_input("Name")
         email = st.text_input("E-mail")
-        roles = st.multiselect("Roles", ROLES, default=["clinician"])
+        roles = st.pills("Roles", ROLES, selection_mode="multi", default=["clinician"])
         unit_id = st.selectbox("Unit", [None, *unit_names], format_func=lambda i: unit_names.get(i, "—"))
         profession = st.selectbox("Profession", [None, *PROFESSIONS], format_func=lambda p: p or "—")
         supervisor_id = st.selectbox("Supervisor", [None, *names], format_func=lambda i: names.get(i, "—"))
@@ -73,7 +73,7 @@ def _edit(me, person, unit_names: dict[int, str], names: dict[int, str]) -> None
     key = f"person:{person.id}"
     with st.form(key):
         name = st.text_input("Name", value=person.display_name)
-        roles = st.multiselect("Roles", ROLES, default=list(person.roles))
+        roles = st.pills("Roles", ROLES, selection_mode="multi", default=list(person.roles))
         units = [None, *unit_names]
         unit_id = st.selectbox(
             "Unit", units, index=units.index(person.unit_id) if person.unit_id in units else 0,

@@ -46,3 +46,15 @@ def test_invite_shows_the_temporary_password_once(open_page, db, administrator):
     assert len(at.code) == 1
     at.run()
     assert not at.success  # shown once only
+
+
+def test_roles_are_changed_with_one_tap_each(open_page, db, administrator, clinician):
+    at = open_page("people", administrator)
+    person = next(s for s in at.selectbox if s.label == "Person")
+    person.select_index(next(i for i, o in enumerate(person.options) if clinician.email in o)).run()
+    roles = at.pills[-1]  # the edit form comes after the invite form
+    roles.set_value(["clinician", "coordinator"])
+    next(b for b in at.button if b.label == "Save changes").click().run()
+    assert not at.exception
+    [row] = [p for p in admin.list_people(db, administrator) if p.id == clinician.id]
+    assert row.roles == ("clinician", "coordinator")
