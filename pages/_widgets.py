@@ -5,7 +5,7 @@ from datetime import date
 
 import streamlit as st
 
-from pages._session import db, flash, next_form
+from pages._session import db, flash, form_generation, form_token, next_form
 from tracker.errors import SharedLoadError
 
 from tracker.domain import RATING_LABELS, TIMES_OF_DAY, TRUST_ANSWERS, TRUST_QUESTIONS, InteractionDraft
@@ -153,8 +153,6 @@ def named_list_editor(rows, *, noun: str, states: tuple[str, str], actions: tupl
     switch them ("Close", "Reopen"). `create(session, token, name)`, `rename(session, row, name)`
     and `toggle(session, row)` are the service calls.
     """
-    from pages._session import form_generation, form_token
-
     active_word, inactive_word = states
     st.dataframe(
         [{noun.capitalize(): r.name, "Status": active_word if r.active else inactive_word} for r in rows],

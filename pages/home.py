@@ -7,7 +7,7 @@ from pages import navigation
 from pages._session import actor, db
 from pages._widgets import early_warning_prompt
 from tracker.domain import Role
-from tracker.services import checkins, trends
+from tracker.services import trends
 
 
 def render() -> None:
@@ -15,8 +15,7 @@ def render() -> None:
     st.title(f"Hello, {me.display_name.split()[0]}")
     if me.has(Role.CLINICIAN):
         with db() as session:
-            warning = trends.early_warning(session, me)
-            checkin = checkins.status(session, me)
+            warning, checkin = trends.home_status(session, me)
         early_warning_prompt(warning)
         st.write("How did your last patient interaction leave you? It takes less than 15 seconds to log.")
         if st.button("Log an interaction", type="primary", icon=":material/edit_note:"):

@@ -84,9 +84,16 @@ def my_trends(db: Session, actor: Actor, *, days: int | None) -> Trends:
 def early_warning(db: Session, actor: Actor) -> EarlyWarning:
     """Offer a conversation when the smoothed balance falls clearly below the person's own
     baseline, or their latest (recent) check-in crosses a validated cut-off. Nothing is sent."""
+    return home_status(db, actor)[0]
+
+
+def home_status(db: Session, actor: Actor) -> tuple[EarlyWarning, checkins.CheckInStatus]:
+    """The early warning and the check-in status together: the home page needs both, and the
+    warning already reads the latest check-in."""
     require(actor, Role.CLINICIAN)
     today = actor.today()
-    return _warning(_assess(_daily_rows(db, actor), today), checkins.status(db, actor).latest, today)
+    status = checkins.status(db, actor)
+    return _warning(_assess(_daily_rows(db, actor), today), status.latest, today), status
 
 
 def _warning(assessment: Assessment, latest: checkins.CheckInRow | None, today: date) -> EarlyWarning:
