@@ -8,6 +8,7 @@ run does the real queries. Prints the median times and their ratio; the bar is r
     .venv/bin/python bench/trends_page.py                  # PostgreSQL at 127.0.0.1 (database shared_load_bench)
     .venv/bin/python bench/trends_page.py --url sqlite:///data/bench.db
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,12 +49,14 @@ def integers(dialect: str, name: str, upto: int) -> str:
     """A FROM clause yielding 1..upto as column `n`, on either database."""
     if dialect == "postgresql":
         return f"generate_series(1, {upto}) AS {name}(n)"
-    return f"(WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {upto}) SELECT n FROM s) AS {name}"
+    return (
+        f"(WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {upto}) SELECT n FROM s) AS {name}"
+    )
 
 
 def fill(factory, engine, target: int) -> tuple[int, int]:
     """Create the heavy and the empty person and enough filler entries; reuse a filled database."""
-    from tracker.services import admin, auth
+    from tracker.services import auth, people
 
     with factory() as db:
         heavy = db.scalar(select(Person.id).where(Person.email == "heavy@bench.example"))
@@ -68,12 +71,20 @@ def fill(factory, engine, target: int) -> tuple[int, int]:
 
     with factory() as db:
         seed_tags(db)
-        boss = auth.create_first_administrator(db, name="Bench Admin", email="admin@bench.example", password=PASSWORD, repeated=PASSWORD)
+        boss = auth.create_first_administrator(
+            db, name="Bench Admin", email="admin@bench.example", password=PASSWORD, repeated=PASSWORD
+        )
         ids = []
         for name in ("heavy", "empty"):
             email = f"{name}@bench.example"
-            invitation = admin.invite_person(db, boss, token=uuid.uuid4().hex, display_name=f"{name.title()} Person",
-                                             email=email, roles={"clinician"})
+            invitation = people.invite_person(
+                db,
+                boss,
+                token=uuid.uuid4().hex,
+                display_name=f"{name.title()} Person",
+                email=email,
+                roles={"clinician"},
+            )
             person = auth.sign_in(db, email=email, password=invitation.temporary_password)
             auth.change_password(db, person, current=invitation.temporary_password, new=PASSWORD, repeated=PASSWORD)
             ids.append(invitation.person_id)
@@ -84,26 +95,36 @@ def fill(factory, engine, target: int) -> tuple[int, int]:
     today = date.today()
     started = time.perf_counter()
     with engine.begin() as conn:
-        conn.execute(text(
-            f"INSERT INTO people (email, display_name, must_change_password, active, timezone, data_version, created_at) "
-            f"SELECT 'filler' || n || '@bench.example', 'Filler ' || n, false, true, 'UTC', 0, CURRENT_TIMESTAMP "
-            f"FROM {integers(dialect, 'f', fillers)}"
-        ))
+        conn.execute(
+            text(
+                f"INSERT INTO people (email, display_name, must_change_password, active, timezone, data_version, created_at) "
+                f"SELECT 'filler' || n || '@bench.example', 'Filler ' || n, false, true, 'UTC', 0, CURRENT_TIMESTAMP "
+                f"FROM {integers(dialect, 'f', fillers)}"
+            )
+        )
         people = f"SELECT id AS pid FROM people WHERE email LIKE 'filler%' OR id = {heavy}"
-        day = (f"CAST(:today AS DATE) - ((e.n - 1) / {PER_DAY})" if dialect == "postgresql"
-               else f"date(:today, '-' || ((e.n - 1) / {PER_DAY}) || ' days')")
-        conn.execute(text(
-            f"INSERT INTO interactions (person_id, occurred_on, time_of_day, rating, form_token, created_at) "
-            f"SELECT p.pid, {day}, "
-            f"CASE (e.n + p.pid) % 4 WHEN 0 THEN 'morning' WHEN 1 THEN 'afternoon' WHEN 2 THEN 'evening' ELSE 'night' END, "
-            f"((e.n * 7 + p.pid * 3) % 7) - 3, p.pid || '-' || e.n, CURRENT_TIMESTAMP "
-            f"FROM ({people}) AS p CROSS JOIN {integers(dialect, 'e', per_person)}"
-        ), {"today": today.isoformat()})
-        conn.execute(text(
-            "INSERT INTO interaction_tags (interaction_id, tag_id) "
-            "SELECT i.id, t.id FROM interactions i JOIN tags t ON t.id = 1 + (i.id % 10) "
-            f"WHERE i.person_id = {heavy} AND i.id % 3 <> 0"
-        ))
+        day = (
+            f"CAST(:today AS DATE) - ((e.n - 1) / {PER_DAY})"
+            if dialect == "postgresql"
+            else f"date(:today, '-' || ((e.n - 1) / {PER_DAY}) || ' days')"
+        )
+        conn.execute(
+            text(
+                f"INSERT INTO interactions (person_id, occurred_on, time_of_day, rating, form_token, created_at) "
+                f"SELECT p.pid, {day}, "
+                f"CASE (e.n + p.pid) % 4 WHEN 0 THEN 'morning' WHEN 1 THEN 'afternoon' WHEN 2 THEN 'evening' ELSE 'night' END, "
+                f"((e.n * 7 + p.pid * 3) % 7) - 3, p.pid || '-' || e.n, CURRENT_TIMESTAMP "
+                f"FROM ({people}) AS p CROSS JOIN {integers(dialect, 'e', per_person)}"
+            ),
+            {"today": today.isoformat()},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO interaction_tags (interaction_id, tag_id) "
+                "SELECT i.id, t.id FROM interactions i JOIN tags t ON t.id = 1 + (i.id % 10) "
+                f"WHERE i.person_id = {heavy} AND i.id % 3 <> 0"
+            )
+        )
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("ANALYZE"))
     print(f"filled {fillers + 1} people × {per_person:,} entries in {time.perf_counter() - started:.0f} s")
@@ -146,8 +167,10 @@ def main() -> int:
     with factory() as db:
         total = db.scalar(select(func.count()).select_from(Interaction))
         mine = db.scalar(select(func.count()).select_from(Interaction).where(Interaction.person_id == heavy))
-    print(f"database: {make_url(args.url).render_as_string(hide_password=True)}; {total:,} interactions; "
-          f"heavy person {mine:,} entries over {DAYS} days")
+    print(
+        f"database: {make_url(args.url).render_as_string(hide_password=True)}; {total:,} interactions; "
+        f"heavy person {mine:,} entries over {DAYS} days"
+    )
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     shows_charts, shows_empty = "Daily balance", "Nothing to show yet"

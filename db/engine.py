@@ -1,12 +1,15 @@
 """Engine and sessions. SQLite gets WAL, foreign keys and a busy timeout; PostgreSQL uses psycopg 3."""
+
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -22,15 +25,35 @@ def database_url() -> str:
 
 
 def make_engine(url: str | None = None) -> Engine:
+    """An engine that never puts statement parameters into error messages: they may hold a
+    private reflection, and Streamlit logs every uncaught exception (hide_parameters=True)."""
     url = url or database_url()
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 15})
+        engine = create_engine(url, connect_args={"timeout": 15}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    event.listen(engine, "handle_error", _without_row_values)
+    return engine
+
+
+def _without_row_values(context: ExceptionContext) -> DBAPIError | None:
+    """PostgreSQL's own message quotes the failing row ("DETAIL: Failing row contains (…)"), which
+    may be a private note: keep only its first line. The error keeps its type and SQLSTATE."""
+    error, original = context.sqlalchemy_exception, context.original_exception
+    if not isinstance(error, DBAPIError) or original is None or "\n" not in str(original):
+        return None
+    original.args = (str(original).split("\n", 1)[0],)
+    return type(error)(
+        context.statement,
+        None,
+        original,
+        hide_parameters=True,
+        connection_invalidated=error.connection_invalidated,
+    )
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

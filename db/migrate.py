@@ -1,4 +1,5 @@
 """Run Alembic migrations programmatically: the app, the CLI and the tests all migrate to head."""
+
 from __future__ import annotations
 
 from pathlib import Path

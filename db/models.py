@@ -2,9 +2,10 @@
 
 Timestamps are UTC; `occurred_on` and check-in dates are the person's own local dates.
 """
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -34,7 +35,7 @@ NAMING = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -65,6 +66,17 @@ class Person(Base):
     # Bumped by every write to the person's own entries or check-ins: the key of their cached trends.
     data_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A temporary password (invitation or reset) works only until then, and only to choose a new one.
+    temporary_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Bumped to end every open session of the person (a reset, a password change elsewhere).
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # After an administrator's reset the person's history is sealed until they unseal it with
+    # their previous password (kept here as its hash) or choose to start afresh.
+    password_reset_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sealed_password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Single sign-on: the provider's stable identity, linked at the first sign-in.
+    sso_issuer: Mapped[str | None] = mapped_column(String(255))
+    sso_subject: Mapped[str | None] = mapped_column(String(255))
 
     unit: Mapped[Unit | None] = relationship()
     supervisor: Mapped[Person | None] = relationship(remote_side=[id])
@@ -72,12 +84,16 @@ class Person(Base):
         back_populates="person", cascade="all, delete-orphan", lazy="selectin"
     )
 
+    __table_args__ = (UniqueConstraint("sso_issuer", "sso_subject", name="uq_people_sso_identity"),)
+
+    @property
+    def history_sealed(self) -> bool:
+        return self.sealed_password_hash is not None
+
 
 class RoleGrant(Base):
     __tablename__ = "role_grants"
-    __table_args__ = (
-        CheckConstraint("role IN ('clinician', 'coordinator', 'administrator')", name="role"),
-    )
+    __table_args__ = (CheckConstraint("role IN ('clinician', 'coordinator', 'administrator')", name="role"),)
 
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
@@ -115,7 +131,6 @@ class Interaction(Base):
     felt_trusted: Mapped[int | None] = mapped_column(SmallInteger)  # 0 no, 1 somewhat, 2 yes
     showed_humanity: Mapped[int | None] = mapped_column(SmallInteger)
     note: Mapped[str | None] = mapped_column(Text)
-    form_token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -125,9 +140,7 @@ class Interaction(Base):
 class InteractionTag(Base):
     __tablename__ = "interaction_tags"
 
-    interaction_id: Mapped[int] = mapped_column(
-        ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True
-    )
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True)
     tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id"), primary_key=True, index=True)
 
 
@@ -149,12 +162,12 @@ class CheckIn(Base):
     brs_score: Mapped[float] = mapped_column(Float)
     burnout: Mapped[int] = mapped_column(SmallInteger)
     load: Mapped[int] = mapped_column(SmallInteger)
-    form_token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class FormSubmission(Base):
-    """One row per processed form token: a repeated submit of any write is recognised and ignored."""
+    """One row per claimed form token, bound to the person and the kind of action: the single
+    double-submit guard of every write (tracker/services/boundary.py)."""
 
     __tablename__ = "form_submissions"
 
@@ -166,14 +179,18 @@ class FormSubmission(Base):
 
 
 class AuditEvent(Base):
-    """Who did what to what, and when. Never holds private content (notes, ratings)."""
+    """Who did what to what, and when. Never holds private content (notes, ratings).
+
+    Names are copied in when the event is written, so a later rename does not rewrite history."""
 
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    actor_name: Mapped[str | None] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(60))
     target_type: Mapped[str | None] = mapped_column(String(40))
     target_id: Mapped[int | None] = mapped_column(Integer)
+    target_name: Mapped[str | None] = mapped_column(String(120))
     detail: Mapped[str | None] = mapped_column(String(500))

@@ -5,8 +5,8 @@ import altair as alt
 import pandas as pd
 
 from tracker.domain import TIMES_OF_DAY
+from tracker.queries.trends import WEEKDAYS
 from tracker.scoring import BRS_HIGH_CUTOFF, BRS_LOW_CUTOFF, BURNOUT_CUTOFF
-from tracker.services.trends import WEEKDAYS
 
 FULFILLING = "#2f7d6d"
 DRAINING = "#c2573a"

@@ -15,6 +15,7 @@ from tracker.domain import Actor
 from tracker.services import auth
 
 PERSON_KEY = "person_id"
+EPOCH_KEY = "session_epoch"  # a reset or a password change elsewhere bumps the person's epoch: this session ends
 ACTOR_KEY = "actor"  # the person as loaded by this run's gate; pages reuse it instead of reloading
 
 
@@ -37,7 +38,7 @@ def current_actor() -> Actor | None:
     if person_id is None:
         return None
     with db() as session:
-        actor = auth.current_actor(session, person_id)
+        actor = auth.current_actor(session, person_id, epoch=st.session_state.get(EPOCH_KEY, 0))
     if actor is not None and getattr(st.user, "is_logged_in", False):
         actor = replace(actor, must_change_password=False)  # single sign-on: no local password to change
     if actor is None:
@@ -58,6 +59,12 @@ def actor() -> Actor:
 def sign_in_as(signed_in: Actor) -> None:
     sign_out()
     st.session_state[PERSON_KEY] = signed_in.id
+    st.session_state[EPOCH_KEY] = signed_in.session_epoch
+
+
+def keep_session(changed: Actor) -> None:
+    """After this person's own password change (which ends their other sessions), this one goes on."""
+    st.session_state[EPOCH_KEY] = changed.session_epoch
 
 
 def sign_out() -> None:

@@ -6,10 +6,9 @@ from datetime import date
 import streamlit as st
 
 from pages._session import db, flash, form_generation, form_token, next_form
-from tracker.errors import SharedLoadError
-
 from tracker.domain import RATING_LABELS, TIMES_OF_DAY, TRUST_ANSWERS, TRUST_QUESTIONS, InteractionDraft
-from tracker.services.interactions import Entry, TagOption
+from tracker.errors import SharedLoadError
+from tracker.queries.entries import Entry, TagOption
 
 NO_IDENTIFIERS = (
     "Never enter patient identifiers: no names, record numbers, dates of birth, "

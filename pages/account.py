@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._session import actor, db, flash
+from pages._session import actor, db, flash, keep_session
 from tracker.domain import Actor
 from tracker.errors import SharedLoadError
 from tracker.services import auth
@@ -33,10 +33,11 @@ def _password_form(me: Actor) -> None:
     if submitted:
         try:
             with db() as session:
-                auth.change_password(session, me, current=current, new=new, repeated=repeated)
+                changed = auth.change_password(session, me, current=current, new=new, repeated=repeated)
         except SharedLoadError as error:
             st.error(str(error))
         else:
+            keep_session(changed)
             flash("Password changed")
             st.rerun()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._session import actor, db
-from tracker.services import admin
+from tracker.queries import administration
 
 
 def render() -> None:
@@ -12,7 +12,7 @@ def render() -> None:
     st.title("Audit log")
     st.caption("Every administrator and coordinator action, newest first. Private entries are never recorded here.")
     with db() as session:
-        rows = admin.audit_log(session, me, limit=500)
+        rows = administration.audit_log(session, me, limit=500)
     st.dataframe(
         [
             {"When (UTC)": r.at.strftime("%Y-%m-%d %H:%M"), "Who": r.actor, "What": r.action, "On": r.target, "Detail": r.detail}

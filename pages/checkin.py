@@ -5,6 +5,7 @@ import streamlit as st
 
 from pages._session import actor, db, flash, form_generation, form_token, next_form
 from tracker.errors import SharedLoadError
+from tracker.queries import checkin_history
 from tracker.scoring import BRS_ANSWERS, BRS_ITEMS, BURNOUT_OPTIONS, LOAD_QUESTION, CheckInAnswers
 from tracker.services import checkins
 from tracker.services.checkins import AlreadyCheckedIn
@@ -16,7 +17,7 @@ def render() -> None:
     me = actor()
     st.title("Weekly check-in")
     with db() as session:
-        status = checkins.status(session, me)
+        status = checkin_history.status(session, me)
     if status.this_week:
         st.info(f"You checked in this week on {status.this_week.submitted_on:%A %d %B}. "
                 "You can check in again; the new answers replace this week's.")

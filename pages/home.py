@@ -7,7 +7,7 @@ from pages import navigation
 from pages._session import actor, db
 from pages._widgets import early_warning_prompt
 from tracker.domain import Role
-from tracker.services import trends
+from tracker.queries import trends
 
 
 def render() -> None:

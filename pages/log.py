@@ -7,8 +7,9 @@ from pages._session import actor, db, flash, form_generation, form_token, next_f
 from pages._widgets import NO_IDENTIFIERS, interaction_fields, rating_label
 from tracker.domain import TRUST_ANSWERS, Actor, time_of_day
 from tracker.errors import PossibleIdentifier, SharedLoadError
+from tracker.queries import entries
 from tracker.services import interactions
-from tracker.services.interactions import Entry
+from tracker.queries.entries import Entry
 
 FORM = "log"
 
@@ -18,7 +19,7 @@ def render() -> None:
     st.title("Log an interaction")
     st.caption(NO_IDENTIFIERS)
     with db() as session:
-        tags = interactions.tag_options(session)
+        tags = entries.tag_options(session)
     generation = form_generation(FORM)
     flagged_key = f"flagged:{FORM}:{generation}"
     with st.form(f"{FORM}:{generation}", border=False):
@@ -51,12 +52,12 @@ def render() -> None:
 
 def _recent(me: Actor, tags) -> None:
     with db() as session:
-        entries = interactions.recent(session, me, limit=10)
+        recent = entries.recent(session, me, limit=10)
     st.subheader("Your recent entries")
-    if not entries:
+    if not recent:
         st.info("Nothing logged yet. Your entries are private: only you can see them.")
         return
-    for entry in entries:
+    for entry in recent:
         with st.container(border=True):
             if st.session_state.get("editing") == entry.id:
                 _edit(me, entry, tags)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._session import actor, db, sign_out
+from tracker.queries import my_data
 from tracker.services import mydata
 
 
@@ -15,7 +16,7 @@ def render() -> None:
              "as CSV files and one JSON file in a zip.")
     if st.button("Prepare my download", icon=":material/inventory_2:"):
         with db() as session:
-            st.session_state["my_data_zip"] = mydata.export(session, me)
+            st.session_state["my_data_zip"] = my_data.export(session, me)
     if "my_data_zip" in st.session_state:
         st.download_button("Download my data (zip)", st.session_state["my_data_zip"], file_name="shared-load-my-data.zip",
                            mime="application/zip", type="primary", icon=":material/download:")

@@ -7,7 +7,8 @@ from pages._session import actor, db, form_token, next_form
 from pages._widgets import run_action
 from tracker.domain import PROFESSIONS, Role
 from tracker.errors import SharedLoadError
-from tracker.services import admin
+from tracker.queries import administration
+from tracker.services import people
 
 ROLES = [r.value for r in Role]
 
@@ -16,8 +17,8 @@ def render() -> None:
     me = actor()
     st.title("People")
     with db() as session:
-        people = admin.list_people(session, me)
-        units = admin.list_units(session, me)
+        everyone = administration.list_people(session, me)
+        units = administration.list_units(session, me)
     _show_new_password()
     st.dataframe(
         [
@@ -30,17 +31,17 @@ def render() -> None:
                 "Profession": p.profession or "—",
                 "Supervisor": p.supervisor or "—",
             }
-            for p in people
+            for p in everyone
         ],
         hide_index=True,
         width="stretch",
     )
     unit_names = {u.id: u.name for u in units}
-    names = {p.id: f"{p.display_name} ({p.email})" for p in people}
+    names = {p.id: f"{p.display_name} ({p.email})" for p in everyone}
     with st.expander("Invite a person", icon=":material/person_add:"):
         _invite(me, unit_names, names)
     st.subheader("Change a person")
-    chosen = st.selectbox("Person", people, format_func=lambda p: names[p.id] + ("" if p.active else " — deactivated"))
+    chosen = st.selectbox("Person", everyone, format_func=lambda p: names[p.id] + ("" if p.active else " — deactivated"))
     if chosen is not None:
         _edit(me, chosen, unit_names, names)
 
@@ -56,7 +57,7 @@ def _invite(me, unit_names: dict[int, str], names: dict[int, str]) -> None:
         if st.form_submit_button("Invite", type="primary"):
             try:
                 with db() as session:
-                    invitation = admin.invite_person(
+                    invitation = people.invite_person(
                         session, me, token=form_token("invite"), display_name=name, email=email,
                         roles=set(roles), unit_id=unit_id, profession=profession, supervisor_id=supervisor_id,
                     )
@@ -91,7 +92,7 @@ def _edit(me, person, unit_names: dict[int, str], names: dict[int, str]) -> None
         )
         if st.form_submit_button("Save changes", type="primary"):
             run_action(
-                lambda s: admin.update_person(
+                lambda s: people.update_person(
                     s, me, person.id, display_name=name, roles=set(roles), unit_id=unit_id,
                     profession=profession, supervisor_id=supervisor_id,
                 ),
@@ -99,11 +100,11 @@ def _edit(me, person, unit_names: dict[int, str], names: dict[int, str]) -> None
             )
     toggle, reset = st.columns(2)
     if toggle.button("Reactivate" if not person.active else "Deactivate", width="stretch"):
-        run_action(lambda s: admin.set_person_active(s, me, person.id, active=not person.active), "Account updated")
+        run_action(lambda s: people.set_person_active(s, me, person.id, active=not person.active), "Account updated")
     if reset.button("Reset password", width="stretch"):
         try:
             with db() as session:
-                password = admin.reset_password(session, me, person.id, token=form_token(f"reset:{person.id}"))
+                password = people.reset_password(session, me, person.id, token=form_token(f"reset:{person.id}"))
         except SharedLoadError as error:
             st.error(str(error))
         else:

@@ -5,7 +5,8 @@ import streamlit as st
 
 from pages._session import actor, db
 from pages._widgets import named_list_editor
-from tracker.services import admin
+from tracker.queries import administration
+from tracker.services import named_lists
 
 
 def render() -> None:
@@ -13,15 +14,15 @@ def render() -> None:
     st.title("Tags")
     st.caption("Clinicians pick these when they log. Retiring a tag hides it from new entries; old entries keep it.")
     with db() as session:
-        tags = admin.list_tags(session, me)
+        tags = administration.list_tags(session, me)
     named_list_editor(
         tags,
         noun="tag",
         states=("in use", "retired"),
         actions=("Retire", "Restore"),
-        create=lambda s, token, name: admin.create_tag(s, me, token=token, name=name),
-        rename=lambda s, tag, name: admin.rename_tag(s, me, tag.id, name=name),
-        toggle=lambda s, tag: admin.set_tag_retired(s, me, tag.id, retired=tag.active),
+        create=lambda s, token, name: named_lists.create_tag(s, me, token=token, name=name),
+        rename=lambda s, tag, name: named_lists.rename_tag(s, me, tag.id, name=name),
+        toggle=lambda s, tag: named_lists.set_tag_retired(s, me, tag.id, retired=tag.active),
     )
 
 

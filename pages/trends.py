@@ -6,12 +6,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from pages import _charts
+from pages import _charts, navigation
 from pages._session import actor, db
 from pages._widgets import early_warning_prompt
-from pages import navigation
 from tracker.domain import Actor
-from tracker.services import trends
+from tracker.queries import trends
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

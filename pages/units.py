@@ -5,22 +5,23 @@ import streamlit as st
 
 from pages._session import actor, db
 from pages._widgets import named_list_editor
-from tracker.services import admin
+from tracker.queries import administration
+from tracker.services import named_lists
 
 
 def render() -> None:
     me = actor()
     st.title("Units")
     with db() as session:
-        units = admin.list_units(session, me, include_closed=True)
+        units = administration.list_units(session, me, include_closed=True)
     named_list_editor(
         units,
         noun="unit",
         states=("open", "closed"),
         actions=("Close", "Reopen"),
-        create=lambda s, token, name: admin.create_unit(s, me, token=token, name=name),
-        rename=lambda s, unit, name: admin.rename_unit(s, me, unit.id, name=name),
-        toggle=lambda s, unit: admin.set_unit_active(s, me, unit.id, active=not unit.active),
+        create=lambda s, token, name: named_lists.create_unit(s, me, token=token, name=name),
+        rename=lambda s, unit, name: named_lists.rename_unit(s, me, unit.id, name=name),
+        toggle=lambda s, unit: named_lists.set_unit_active(s, me, unit.id, active=not unit.active),
     )
 
 

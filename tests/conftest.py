@@ -3,6 +3,7 @@
 The service tests run against SQLite and PostgreSQL (TEST_DATABASE_URL). Each run creates its
 own PostgreSQL database and drops it afterwards; an unreachable server is an error, not a skip.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,7 +21,7 @@ from db.migrate import upgrade
 from db.models import Base
 from tracker.app import seed_tags
 from tracker.domain import Actor
-from tracker.services import admin, auth
+from tracker.services import auth, people
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKENDS = ["sqlite", "postgresql"]
@@ -109,7 +110,9 @@ def db(engine) -> Iterator[Session]:
 
 @pytest.fixture
 def administrator(db) -> Actor:
-    return auth.create_first_administrator(db, name="Ada Admin", email="ada@example.org", password=PASSWORD, repeated=PASSWORD)
+    return auth.create_first_administrator(
+        db, name="Ada Admin", email="ada@example.org", password=PASSWORD, repeated=PASSWORD
+    )
 
 
 @pytest.fixture
@@ -118,7 +121,7 @@ def make_person(db, administrator):
 
     def make(name: str = "Cleo Clinician", *, roles=("clinician",), **fields) -> Actor:
         email = fields.pop("email", f"{name.split()[0].lower()}.{uuid.uuid4().hex[:6]}@example.org")
-        invitation = admin.invite_person(
+        invitation = people.invite_person(
             db, administrator, token=uuid.uuid4().hex, display_name=name, email=email, roles=set(roles), **fields
         )
         actor = auth.sign_in(db, email=email, password=invitation.temporary_password)

@@ -1,4 +1,5 @@
 """The command line: `python -m tracker migrate | demo | evaluate-warning`. Same services as the app."""
+
 from __future__ import annotations
 
 import argparse
@@ -10,7 +11,9 @@ from tracker.errors import SharedLoadError
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tracker", description="Shared Load command line")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("migrate", help="migrate the database (DATABASE_URL or the embedded SQLite) to the newest schema")
+    commands.add_parser(
+        "migrate", help="migrate the database (DATABASE_URL or the embedded SQLite) to the newest schema"
+    )
     demo = commands.add_parser("demo", help="fill a realistic demo organisation")
     demo.add_argument("--password", required=True, help="password for every demo account")
     demo.add_argument("--people", type=int, default=40)
@@ -36,12 +39,16 @@ def main(argv: list[str] | None = None) -> int:
 
             _engine, factory = open_database()
             with factory() as db:
-                summary = fill_demo(db, password=args.password, people=args.people, days=args.days, seed=args.seed, reset=args.reset)
+                summary = fill_demo(
+                    db, password=args.password, people=args.people, days=args.days, seed=args.seed, reset=args.reset
+                )
             print(summary)
         elif args.command == "evaluate-warning":
             from tracker import evaluate_warning
 
-            return evaluate_warning.main(["--people", str(args.people), "--years", str(args.years), "--seed", str(args.seed)])
+            return evaluate_warning.main(
+                ["--people", str(args.people), "--years", str(args.years), "--seed", str(args.seed)]
+            )
     except SharedLoadError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

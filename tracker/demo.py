@@ -10,25 +10,26 @@ admin@demo.example (administrator), coordinator@demo.example (coordinator and cl
 clinician@demo.example, a clinician whose last three weeks drift clearly toward draining and whose
 newest check-ins cross the published cut-offs, so the early warning has something to show.
 """
+
 from __future__ import annotations
 
 import math
 import random
 import secrets
-import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import Base, CheckIn, Interaction, InteractionTag, Person, RoleGrant, Tag, Unit
+from tracker.audit import AuditKind, AuditRecord
 from tracker.domain import DEFAULT_TAGS, Role
-from tracker.errors import ValidationError
+from tracker.errors import Conflict, ValidationError
 from tracker.passwords import hash_password
+from tracker.policy import Action
 from tracker.scoring import BRS_REVERSED_ITEMS, CheckInAnswers, score_checkin
-from tracker.services._common import audit
+from tracker.services.boundary import action
 from tracker.validation import clean_new_password
 
 ADMIN_EMAIL = "admin@demo.example"
@@ -46,25 +47,113 @@ DRIFT_MAX_DAYS_BACK = 42
 LEAVE_MAX_DAYS = 12
 
 REFUSE_NON_EMPTY = (
-    "This database already has people in it. "
-    "Run again with --reset to replace everything with the demo organisation."
+    "This database already has people in it. Run again with --reset to replace everything with the demo organisation."
 )
 
 # Names are combined first × last from these fixed lists; the seed decides the pairs.
 FIRST_NAMES = (
-    "Aisha", "Amara", "Anna", "Ben", "Carmen", "Chloe", "Daniel", "Elif", "Emma", "Farah",
-    "Felix", "Freya", "Grace", "Hana", "Hugo", "Ines", "Ingrid", "Isaac", "Jamal", "Jonas",
-    "Julia", "Kai", "Keiko", "Kofi", "Laila", "Lena", "Leo", "Liam", "Lucia", "Malik",
-    "Marco", "Maya", "Mei", "Nadia", "Noah", "Olivia", "Omar", "Pablo", "Ravi", "Rosa",
-    "Ruth", "Samir", "Sara", "Sofia", "Tariq", "Thomas", "Uma", "Victor", "Yusuf", "Zoe",
+    "Aisha",
+    "Amara",
+    "Anna",
+    "Ben",
+    "Carmen",
+    "Chloe",
+    "Daniel",
+    "Elif",
+    "Emma",
+    "Farah",
+    "Felix",
+    "Freya",
+    "Grace",
+    "Hana",
+    "Hugo",
+    "Ines",
+    "Ingrid",
+    "Isaac",
+    "Jamal",
+    "Jonas",
+    "Julia",
+    "Kai",
+    "Keiko",
+    "Kofi",
+    "Laila",
+    "Lena",
+    "Leo",
+    "Liam",
+    "Lucia",
+    "Malik",
+    "Marco",
+    "Maya",
+    "Mei",
+    "Nadia",
+    "Noah",
+    "Olivia",
+    "Omar",
+    "Pablo",
+    "Ravi",
+    "Rosa",
+    "Ruth",
+    "Samir",
+    "Sara",
+    "Sofia",
+    "Tariq",
+    "Thomas",
+    "Uma",
+    "Victor",
+    "Yusuf",
+    "Zoe",
 )
 LAST_NAMES = (
-    "Abbott", "Adeyemi", "Andersen", "Bauer", "Bianchi", "Brennan", "Castillo", "Chen", "Costa",
-    "Dubois", "Eriksen", "Fischer", "Fontaine", "Garcia", "Haddad", "Hansen", "Ibrahim", "Ivanova",
-    "Jansen", "Kaur", "Keller", "Kim", "Kowalski", "Larsen", "Lopez", "Mensah", "Moreau", "Murphy",
-    "Nakamura", "Novak", "Nwosu", "Olsen", "Patel", "Petrov", "Quinn", "Rossi", "Santos",
-    "Schmidt", "Silva", "Singh", "Sullivan", "Tanaka", "Torres", "Varga", "Walsh", "Weber",
-    "Wright", "Yilmaz", "Zhang", "Ziegler",
+    "Abbott",
+    "Adeyemi",
+    "Andersen",
+    "Bauer",
+    "Bianchi",
+    "Brennan",
+    "Castillo",
+    "Chen",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "Fontaine",
+    "Garcia",
+    "Haddad",
+    "Hansen",
+    "Ibrahim",
+    "Ivanova",
+    "Jansen",
+    "Kaur",
+    "Keller",
+    "Kim",
+    "Kowalski",
+    "Larsen",
+    "Lopez",
+    "Mensah",
+    "Moreau",
+    "Murphy",
+    "Nakamura",
+    "Novak",
+    "Nwosu",
+    "Olsen",
+    "Patel",
+    "Petrov",
+    "Quinn",
+    "Rossi",
+    "Santos",
+    "Schmidt",
+    "Silva",
+    "Singh",
+    "Sullivan",
+    "Tanaka",
+    "Torres",
+    "Varga",
+    "Walsh",
+    "Weber",
+    "Wright",
+    "Yilmaz",
+    "Zhang",
+    "Ziegler",
 )
 
 # Private reflections: plausible, and free of anything that could identify a patient.
@@ -107,16 +196,28 @@ NEUTRAL_NOTES = (
 
 # Which tags go with which kind of interaction (relative weights).
 FULFILLING_TAGS = {
-    "Gratitude": 3.0, "Moment of connection": 3.0, "Breakthrough": 2.0, "Teaching moment": 1.5,
-    "Breaking bad news": 0.3, "Patient death": 0.2,
+    "Gratitude": 3.0,
+    "Moment of connection": 3.0,
+    "Breakthrough": 2.0,
+    "Teaching moment": 1.5,
+    "Breaking bad news": 0.3,
+    "Patient death": 0.2,
 }
 DRAINING_TAGS = {
-    "Moral distress": 2.5, "Conflict with family": 2.5, "Patient death": 2.0, "Boundary strain": 2.0,
-    "Breaking bad news": 2.0, "Aggression or threat": 1.0,
+    "Moral distress": 2.5,
+    "Conflict with family": 2.5,
+    "Patient death": 2.0,
+    "Boundary strain": 2.0,
+    "Breaking bad news": 2.0,
+    "Aggression or threat": 1.0,
 }
 NEUTRAL_TAGS = {
-    "Teaching moment": 1.5, "Breaking bad news": 0.8, "Boundary strain": 0.8, "Moment of connection": 0.6,
-    "Conflict with family": 0.5, "Gratitude": 0.4,
+    "Teaching moment": 1.5,
+    "Breaking bad news": 0.8,
+    "Boundary strain": 0.8,
+    "Moment of connection": 0.6,
+    "Conflict with family": 0.5,
+    "Gratitude": 0.4,
 }
 # The demo clinician's drift is visible in the tags too.
 DRIFT_TAGS = {"Moral distress": 3.0, "Patient death": 2.5, "Boundary strain": 3.0}
@@ -310,8 +411,12 @@ def _staff(
     intensive_care, oncology = units[1], units[2]
     staff.append(
         DemoPerson(
-            COORDINATOR_EMAIL, "Priya Raman", (Role.CLINICIAN.value, Role.COORDINATOR.value),
-            "nurse", oncology.name, leads[oncology.name],
+            COORDINATOR_EMAIL,
+            "Priya Raman",
+            (Role.CLINICIAN.value, Role.COORDINATOR.value),
+            "nurse",
+            oncology.name,
+            leads[oncology.name],
         )
     )
     # The coordinator is doing well: steady, fulfilling work and check-ins inside the normal bands.
@@ -555,31 +660,23 @@ def fill_demo(
     """
     password = clean_new_password(password)
     check_size(people, days)
-    today = today or datetime.now(timezone.utc).date()  # demo accounts live in UTC
+    today = today or datetime.now(UTC).date()  # demo accounts live in UTC
     if not reset and db.scalar(select(Person.id).limit(1)) is not None:
         raise ValidationError(REFUSE_NON_EMPTY)
     plan = plan_demo(people=people, days=days, seed=seed, today=today)
     # argon2id is slow on purpose: hash once, every demo account shares the chosen password.
     password_hash = hash_password(password)
     try:
-        if reset:
-            _delete_everything(db)
-        _write(db, plan, password_hash)
-        audit(
-            db,
-            None,
-            "demo organisation created",
-            detail=f"{len(plan.people)} people, {len(plan.units)} units, {days} days, seed {seed}",
-        )
-        db.commit()
-    except IntegrityError:
-        db.rollback()
+        with action(db, None, Action.FILL_DEMO) as act:
+            if reset:
+                _delete_everything(db)
+            _write(db, plan, password_hash)
+            detail = f"{len(plan.people)} people, {len(plan.units)} units, {days} days, seed {seed}"
+            act.done(audit=AuditRecord(AuditKind.DEMO_FILLED, detail=detail))
+    except Conflict:
         # Another demo run (or the first sign-up) filled the database between our check and our write.
         if db.scalar(select(Person.id).limit(1)) is not None:
             raise ValidationError(REFUSE_NON_EMPTY) from None
-        raise
-    except BaseException:
-        db.rollback()
         raise
     return (
         f"Demo organisation ready: {len(plan.people)} people in {len(plan.units)} units, "
@@ -625,7 +722,7 @@ def _write(db: Session, plan: DemoPlan, password_hash: str) -> None:
         db.flush()
         person_ids.update((p.email, p.id) for p in rows)
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     interaction_rows = [
         {
             "person_id": person_ids[e.email],
@@ -635,7 +732,6 @@ def _write(db: Session, plan: DemoPlan, password_hash: str) -> None:
             "felt_trusted": e.felt_trusted,
             "showed_humanity": e.showed_humanity,
             "note": e.note,
-            "form_token": uuid.uuid4().hex,
             "created_at": min(now, _at(e.occurred_on, LOGGED_HOUR[e.time_of_day])),
         }
         for e in plan.entries
@@ -669,7 +765,6 @@ def _write(db: Session, plan: DemoPlan, password_hash: str) -> None:
                 "brs_score": round(score.brs_score, 4),  # as services.checkins stores it
                 "burnout": score.burnout,
                 "load": score.load,
-                "form_token": uuid.uuid4().hex,
                 "created_at": min(now, _at(planned.submitted_on, 17)),
             }
         )
@@ -678,7 +773,7 @@ def _write(db: Session, plan: DemoPlan, password_hash: str) -> None:
 
 
 def _at(day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=timezone.utc)
+    return datetime.combine(day, time(hour), tzinfo=UTC)
 
 
 def _ensure_tags(db: Session) -> dict[str, int]:

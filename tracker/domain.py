@@ -1,4 +1,5 @@
 """The vocabulary of the product: roles, professions, the rating scale, the acting person."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ def time_of_day(hour: int) -> str:
         return "evening"
     return "night"
 
+
 # The curated starting list; administrators add, rename and retire tags later.
 DEFAULT_TAGS = (
     "Breaking bad news",
@@ -72,6 +74,11 @@ class Actor:
     roles: frozenset[Role]
     timezone: str = "UTC"
     must_change_password: bool = False
+    # Sealed after an administrator's password reset until the person unseals it (see services/auth.py).
+    history_sealed: bool = False
+    password_reset_at: datetime | None = None
+    # Sessions carry the epoch they started in; bumping it ends them all.
+    session_epoch: int = 0
 
     def has(self, role: Role) -> bool:
         return role in self.roles

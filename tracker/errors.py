@@ -21,8 +21,16 @@ class PossibleIdentifier(ValidationError):
         )
 
 
+class Conflict(ValidationError):
+    """Two saves of the same thing met at the same moment; the other one won. Nothing of this one stored."""
+
+
 class NotAllowed(SharedLoadError):
     """The acting person may not do this. Also used for 'not found' so existence is not leaked."""
+
+
+class HistorySealed(NotAllowed):
+    """An administrator reset this person's password: their private history waits for them to unseal it."""
 
 
 class SignInFailed(SharedLoadError):

@@ -16,6 +16,7 @@ The daily judgement replays assess() exactly: trend points are causal (a point d
 that day and earlier ones), so one computation per series plus the shared `alarm_now` rule gives
 what assess(days_up_to_today, today) would say each day; a unit test checks the equivalence.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -131,7 +132,8 @@ def daily_balances(person: Person, drop_day: int | None = None, dropped_mean: fl
     ratings = np.clip(np.rint(mean + person.spread * person.draws), -3, 3).astype(int)
     sums = np.add.reduceat(ratings, np.concatenate(([0], np.cumsum(counts)[:-1])))
     return [
-        DayBalance(START + timedelta(days=int(t)), int(b), int(n)) for t, b, n in zip(active, sums, counts)
+        DayBalance(START + timedelta(days=int(t)), int(b), int(n))
+        for t, b, n in zip(active, sums, counts, strict=False)
     ]
 
 

@@ -5,6 +5,7 @@ catch the common shapes — record numbers, dates of birth, phone numbers, e-mai
 ask the person to look again. False positives cost one extra click ("save anyway"); a missed
 identifier costs trust, so the patterns lean towards flagging.
 """
+
 from __future__ import annotations
 
 import re

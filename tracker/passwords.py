@@ -1,4 +1,5 @@
 """argon2id password hashing (argon2-cffi defaults follow RFC 9106's recommendations)."""
+
 from __future__ import annotations
 
 import secrets

@@ -3,6 +3,7 @@
 Pure functions over plain data. Both instruments are free to use and validated; their wording and
 cut-offs are copied from the publications cited below, so do not paraphrase them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -141,8 +142,7 @@ def crosses_cutoff(score: CheckInScore) -> list[str]:
     reasons = []
     if score.brs_band == "low":
         reasons.append(
-            f"Your latest resilience score ({score.brs_score:.2f}) is in the lower range "
-            f"(below {BRS_LOW_CUTOFF:.2f})."
+            f"Your latest resilience score ({score.brs_score:.2f}) is in the lower range (below {BRS_LOW_CUTOFF:.2f})."
         )
     if score.burnout_symptoms:
         reasons.append("Your latest answer about burnout describes some symptoms of burnout.")

@@ -1,4 +1,5 @@
 """Server-side validation of every user input. Widget limits are not a security boundary."""
+
 from __future__ import annotations
 
 import re
@@ -47,7 +48,9 @@ def clean_interaction(draft: InteractionDraft, *, today: date, usable_tag_ids: s
     if draft.occurred_on > today:
         raise ValidationError("The date cannot be in the future.")
     if not _is_int(draft.rating) or draft.rating not in RATING_LABELS:
-        raise ValidationError("Please choose how the interaction left you, from -3 (very draining) to +3 (very fulfilling).")
+        raise ValidationError(
+            "Please choose how the interaction left you, from -3 (very draining) to +3 (very fulfilling)."
+        )
     if draft.time_of_day is not None and draft.time_of_day not in TIMES_OF_DAY:
         raise ValidationError("The time of day must be morning, afternoon, evening or night.")
     tag_ids = tuple(dict.fromkeys(draft.tag_ids or ()))

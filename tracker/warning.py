@@ -48,6 +48,7 @@ Decisions, each measured with `python -m tracker evaluate-warning` (tracker/eval
   costs one day more; window lengths (monitoring 10-25, baseline 60-250 days) changed nothing
   measurable.
 """
+
 from __future__ import annotations
 
 import math
@@ -113,10 +114,7 @@ def assess(days: Sequence[DayBalance], today: date) -> Assessment:
     if count < MIN_DAYS:
         return Assessment(
             status="insufficient",
-            reason=(
-                f"We need at least {MIN_DAYS} days with entries to know your usual pattern; "
-                f"you have {count}."
-            ),
+            reason=(f"We need at least {MIN_DAYS} days with entries to know your usual pattern; you have {count}."),
             points=points,
             baseline=None,
             lower_limit=None,
@@ -220,7 +218,7 @@ def _baselines(balance: np.ndarray, entries: np.ndarray) -> tuple[np.ndarray, np
 def _checked(days: Sequence[DayBalance], today: date) -> list[DayBalance]:
     """Sort by date, leave out days after today, and refuse input no real log could produce."""
     known = sorted((d for d in days if d.day <= today), key=lambda d: d.day)
-    for previous, current in zip(known, known[1:]):
+    for previous, current in zip(known, known[1:], strict=False):
         if previous.day == current.day:
             raise ValidationError(f"The daily balances list {current.day.isoformat()} twice.")
     for d in known:
@@ -244,9 +242,7 @@ def _reason(latest: TrendPoint, today: date) -> str:
             "usual pattern. Time away does not count against you."
         )
     if alarm_now(latest, today):
-        return (
-            "Your recent days have been clearly more draining than usual for you."
-        )
+        return "Your recent days have been clearly more draining than usual for you."
     if latest.smoothed >= latest.baseline:
         return "Your recent days are at or above your usual balance."
     return "Your recent days are a little below your usual balance, within your normal ups and downs."

@@ -1,4 +1,5 @@
 """Alembic environment: the engine comes from db.migrate (or DATABASE_URL for the alembic CLI)."""
+
 from alembic import context
 
 from db.engine import make_engine

@@ -33,7 +33,7 @@ from db import models
 from tests.conftest import PASSWORD
 from tracker.app import open_database
 from tracker.domain import Actor, Role
-from tracker.services import admin, auth
+from tracker.services import auth, people
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -80,7 +80,7 @@ def create_first_administrator(session: Session, person: Person = FIRST_ADMINIST
 
 def invite_with_password(session: Session, administrator: Actor, person: Person) -> Actor:
     """Invite through the administrator's service, then set the known password as the person would."""
-    invitation = admin.invite_person(
+    invitation = people.invite_person(
         session, administrator, token=uuid.uuid4().hex, display_name=person.name, email=person.email,
         roles={r.value for r in person.roles},
     )

@@ -19,6 +19,7 @@ from tests.e2e.conftest import (
     sign_in,
     wait_for_app,
 )
+from tracker.queries import entries
 from tracker.services import interactions
 
 pytestmark = pytest.mark.e2e
@@ -36,9 +37,9 @@ def clinician(seeded_server, page):
     return person
 
 
-def stored(server, person) -> list[interactions.Entry]:
+def stored(server, person) -> list[entries.Entry]:
     with server.session() as session:
-        return interactions.recent(session, server.actor(person), limit=100)
+        return entries.recent(session, server.actor(person), limit=100)
 
 
 def settled_count(server, person, *, expected: int, quiet_s: float = 1.5, timeout_s: float = 20.0) -> int:

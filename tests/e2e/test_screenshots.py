@@ -28,6 +28,7 @@ from tests.e2e.conftest import (
     wait_for_app,
 )
 from tracker.domain import InteractionDraft
+from tracker.queries import entries
 from tracker.services import interactions
 
 pytestmark = pytest.mark.e2e
@@ -47,7 +48,7 @@ ENTRIES = [
 def with_entries(seeded_server):
     clinician = seeded_server.actor(CLINICIAN)
     with seeded_server.session() as session:
-        tag_ids = {t.name: t.id for t in interactions.tag_options(session)}
+        tag_ids = {t.name: t.id for t in entries.tag_options(session)}
         for days_ago, time_of_day, rating, tags, trusted, humanity, note in ENTRIES:
             interactions.log(session, clinician, InteractionDraft(
                 token=uuid.uuid4().hex, occurred_on=clinician.today() - timedelta(days=days_ago),

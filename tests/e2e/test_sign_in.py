@@ -14,12 +14,12 @@ from tests.e2e.conftest import (
     open_app,
     open_nav_link,
     sign_in,
-    sign_out,
     sign_in_form_only,
+    sign_out,
     submit_sign_in,
 )
 from tracker.errors import SignInFailed
-from tracker.services import admin
+from tracker.services import people
 
 pytestmark = pytest.mark.e2e
 
@@ -62,7 +62,7 @@ def test_deactivated_person_cannot_sign_in(seeded_server, page, browser):
 
     with seeded_server.session() as session:
         departed = seeded_server.actor(person)
-        admin.set_person_active(session, seeded_server.actor(FIRST_ADMINISTRATOR), departed.id, active=False)
+        people.set_person_active(session, seeded_server.actor(FIRST_ADMINISTRATOR), departed.id, active=False)
 
     # The open session ends at its next step: the person is reloaded on every run.
     click(page.get_by_test_id("stSidebarNav").get_by_role("link", name="Log an interaction"))

@@ -28,7 +28,7 @@ def open_app(engine):
     """The whole app (sign-in gate and navigation), optionally signed in as `actor`."""
 
     def open_(actor=None, url_path: str | None = None) -> AppTest:
-        return open_whole_app(actor.id if actor else None, url_path)
+        return open_whole_app(actor, url_path)
 
     return open_
 
@@ -39,17 +39,23 @@ def open_page(engine):
 
     def open_(module: str, actor, function: str = "render") -> AppTest:
         at = AppTest.from_function(_render_page, args=(module, function), default_timeout=30)
-        at.session_state["person_id"] = actor.id
+        sign_in(at, actor)
         return at.run()
 
     return open_
 
 
-def open_whole_app(person_id: int | None = None, url_path: str | None = None, timeout: float = 30) -> AppTest:
+def sign_in(at: AppTest, actor) -> None:
+    """What a sign-in leaves in the browser session: the person and the epoch of their sessions."""
+    at.session_state["person_id"] = actor.id
+    at.session_state["session_epoch"] = actor.session_epoch
+
+
+def open_whole_app(actor=None, url_path: str | None = None, timeout: float = 30) -> AppTest:
     """The entry script as a browser would run it, at `url_path` (as if typed after the host)."""
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=timeout)
-    if person_id is not None:
-        at.session_state["person_id"] = person_id
+    if actor is not None:
+        sign_in(at, actor)
     if url_path:
         # AppTest.switch_page only knows page files; a function page is found by the hash
         # of its url_path, exactly as st.Page computes it.

@@ -1,7 +1,7 @@
 """Administrator pages: people, units, tags and the audit log."""
 from __future__ import annotations
 
-from tracker.services import admin
+from tracker.queries import administration
 
 
 def test_admin_pages_open_cleanly(open_page, administrator):
@@ -16,7 +16,7 @@ def test_adding_a_tag_through_the_page_stores_it_once_and_clears_the_form(open_p
     at.text_input[0].input("Team debrief")
     at.button[0].click().run()
     assert not at.exception
-    assert [t.name for t in admin.list_tags(db, administrator)].count("Team debrief") == 1
+    assert [t.name for t in administration.list_tags(db, administrator)].count("Team debrief") == 1
     assert at.text_input[0].value == ""
 
 
@@ -26,7 +26,7 @@ def test_duplicate_unit_name_is_refused_on_the_page(open_page, db, administrator
         at.text_input[0].input("Oncology")
         at.button[0].click().run()
     assert "already exists" in at.error[0].value
-    assert [u.name for u in admin.list_units(db, administrator)] == ["Oncology"]
+    assert [u.name for u in administration.list_units(db, administrator)] == ["Oncology"]
 
 
 def test_clinician_is_refused_by_the_service_even_on_an_admin_page(open_page, clinician):
@@ -56,5 +56,5 @@ def test_roles_are_changed_with_one_tap_each(open_page, db, administrator, clini
     roles.set_value(["clinician", "coordinator"])
     next(b for b in at.button if b.label == "Save changes").click().run()
     assert not at.exception
-    [row] = [p for p in admin.list_people(db, administrator) if p.id == clinician.id]
+    [row] = [p for p in administration.list_people(db, administrator) if p.id == clinician.id]
     assert row.roles == ("clinician", "coordinator")

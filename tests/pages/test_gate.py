@@ -1,9 +1,10 @@
 """The sign-in gate, first run and role navigation, through the real entry script."""
 from __future__ import annotations
 
-from tests.conftest import PASSWORD
 from pages.navigation import pages_for
+from tests.conftest import PASSWORD
 from tracker.domain import Role
+from tracker.services import people
 
 
 def texts(at) -> str:
@@ -55,11 +56,11 @@ def test_sign_in_lands_on_home(open_app, clinician):
 
 
 def test_deactivated_person_is_signed_out_on_the_next_run(open_app, db, administrator, clinician):
-    from tracker.services import admin
+    
 
     at = open_app(clinician)
     assert at.title[0].value == "Hello, Cleo"
-    admin.set_person_active(db, administrator, clinician.id, active=False)
+    people.set_person_active(db, administrator, clinician.id, active=False)
     at.run()
     assert at.title[0].value == "Shared Load"
     assert "person_id" not in at.session_state
@@ -68,9 +69,9 @@ def test_deactivated_person_is_signed_out_on_the_next_run(open_app, db, administ
 def test_invited_person_must_choose_a_password_first(open_app, db, administrator):
     import uuid
 
-    from tracker.services import admin
+    
 
-    invitation = admin.invite_person(db, administrator, token=uuid.uuid4().hex, display_name="Nia Nurse",
+    invitation = people.invite_person(db, administrator, token=uuid.uuid4().hex, display_name="Nia Nurse",
                                      email="nia@example.org", roles={"clinician"})
     at = open_app()
     email, password = at.text_input

@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 
 from tracker.domain import InteractionDraft
+from tracker.queries import entries
 from tracker.services import interactions
 
 
@@ -24,7 +25,7 @@ def test_saving_stores_one_entry_and_shows_it_literally(open_page, db, clinician
     at.text_area[0].input("**bold** <b>html</b>")
     at.button[0].click().run()
     assert not at.exception
-    [entry] = interactions.recent(db, clinician)
+    [entry] = entries.recent(db, clinician)
     assert entry.rating == 2 and entry.note == "**bold** <b>html</b>"
     assert "**bold** <b>html</b>" in [t.value for t in at.text]
     assert at.pills[0].value is None  # a fresh form for the next entry
@@ -34,7 +35,7 @@ def test_missing_rating_is_refused_and_nothing_is_stored(open_page, db, clinicia
     at = open_page("log", clinician)
     at.button[0].click().run()
     assert "how the interaction left you" in at.error[0].value
-    assert interactions.recent(db, clinician) == []
+    assert entries.recent(db, clinician) == []
 
 
 def test_identifier_needs_save_anyway(open_page, db, clinician):
@@ -43,17 +44,17 @@ def test_identifier_needs_save_anyway(open_page, db, clinician):
     at.text_area[0].input("Her son called from 555-123-4567")
     at.button[0].click().run()
     assert "a phone number" in at.warning[0].value
-    assert interactions.recent(db, clinician) == []
+    assert entries.recent(db, clinician) == []
     at.checkbox[0].check()
     at.button[0].click().run()
-    assert [e.rating for e in interactions.recent(db, clinician)] == [-1]
+    assert [e.rating for e in entries.recent(db, clinician)] == [-1]
 
 
 def test_owner_edits_and_deletes_an_entry(open_page, db, clinician):
     interactions.log(db, clinician, InteractionDraft(token=uuid.uuid4().hex, occurred_on=clinician.today(), rating=1))
     at = open_page("log", clinician)
-    at.button(key=f"edit:{interactions.recent(db, clinician)[0].id}").click().run()
+    at.button(key=f"edit:{entries.recent(db, clinician)[0].id}").click().run()
     next(p for p in at.pills if p.key.startswith("edit:") and p.key.endswith(":rating")).set_value(-2)
     next(b for b in at.button if b.label == "Save changes").click().run()
     assert not at.exception
-    assert [e.rating for e in interactions.recent(db, clinician)] == [-2]
+    assert [e.rating for e in entries.recent(db, clinician)] == [-2]

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from tests.conftest import token
 from tracker.domain import InteractionDraft
+from tracker.queries import checkin_history
 from tracker.scoring import CheckInAnswers
 from tracker.services import checkins, interactions
 
@@ -65,14 +66,14 @@ def test_check_in_form_saves_and_refuses_missing_answers(open_page, db, clinicia
     at = open_page("checkin", clinician)
     at.button[0].click().run()
     assert "statement 1" in at.error[0].value
-    assert checkins.history(db, clinician) == []
+    assert checkin_history.history(db, clinician) == []
     for radio in at.radio[:6]:
         radio.set_value(3)
     at.radio[6].set_value(2)
     at.pills[0].set_value(5)
     at.button[0].click().run()
     assert not at.exception
-    [row] = checkins.history(db, clinician)
+    [row] = checkin_history.history(db, clinician)
     assert (row.brs_score, row.burnout, row.load) == (3.0, 2, 5)
 
 

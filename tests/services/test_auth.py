@@ -1,4 +1,5 @@
 """Sign-in, the first administrator and passwords, on a real database."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,12 +9,14 @@ from db.models import Person
 from tests.conftest import PASSWORD, token
 from tracker.domain import Role
 from tracker.errors import SignInFailed, ValidationError
-from tracker.services import admin, auth
+from tracker.services import auth, people
 
 
 def test_empty_installation_offers_the_first_administrator_once(db):
     assert auth.needs_first_administrator(db)
-    first = auth.create_first_administrator(db, name="Ada", email="ada@example.org", password=PASSWORD, repeated=PASSWORD)
+    first = auth.create_first_administrator(
+        db, name="Ada", email="ada@example.org", password=PASSWORD, repeated=PASSWORD
+    )
     assert first.has(Role.ADMINISTRATOR) and first.has(Role.CLINICIAN)
     assert not auth.needs_first_administrator(db)
     with pytest.raises(ValidationError, match="already exists"):
@@ -39,7 +42,7 @@ def test_sign_in_ignores_email_case_and_spaces(db, administrator):
 
 
 def test_deactivated_person_cannot_sign_in_and_their_data_stays(db, administrator, clinician):
-    admin.set_person_active(db, administrator, clinician.id, active=False)
+    people.set_person_active(db, administrator, clinician.id, active=False)
     with pytest.raises(SignInFailed):
         auth.sign_in(db, email=clinician.email, password=PASSWORD)
     assert auth.current_actor(db, clinician.id) is None
@@ -47,7 +50,9 @@ def test_deactivated_person_cannot_sign_in_and_their_data_stays(db, administrato
 
 
 def test_invited_person_must_change_the_temporary_password(db, administrator):
-    invitation = admin.invite_person(db, administrator, token=token(), display_name="Nia Nurse", email="nia@example.org", roles={"clinician"})
+    invitation = people.invite_person(
+        db, administrator, token=token(), display_name="Nia Nurse", email="nia@example.org", roles={"clinician"}
+    )
     actor = auth.sign_in(db, email="nia@example.org", password=invitation.temporary_password)
     assert actor.must_change_password
     with pytest.raises(ValidationError, match="current password"):
@@ -59,21 +64,40 @@ def test_invited_person_must_change_the_temporary_password(db, administrator):
 
 
 def test_sso_maps_a_verified_email_to_an_active_account(db, administrator):
-    assert auth.sign_in_with_sso(db, email="Ada@Example.org").id == administrator.id
-    assert auth.sign_in_with_sso(db, email="ada@example.org", email_verified=True).id == administrator.id
+    assert auth.sign_in_with_sso(db, email="Ada@Example.org", email_verified=True).id == administrator.id
     with pytest.raises(SignInFailed, match="single sign-on"):
-        auth.sign_in_with_sso(db, email="stranger@example.org")
+        auth.sign_in_with_sso(db, email="stranger@example.org", email_verified=True)
 
 
-def test_sso_refuses_an_email_the_provider_marks_unverified(db, administrator):
+@pytest.mark.parametrize("claim", [False, "false", "true", 0, 1, None, "yes"])
+def test_sso_accepts_an_email_only_when_the_provider_says_verified_is_true(db, administrator, claim):
     with pytest.raises(SignInFailed):
-        auth.sign_in_with_sso(db, email="ada@example.org", email_verified=False)
+        auth.sign_in_with_sso(db, email="ada@example.org", email_verified=claim)
+
+
+def test_sso_trusts_an_unverified_email_only_from_a_provider_marked_trusted(db, administrator):
+    assert (
+        auth.sign_in_with_sso(db, email="ada@example.org", email_verified=None, trust_email=True).id == administrator.id
+    )
+
+
+def test_sso_links_the_provider_identity_and_follows_it_afterwards(db, administrator, clinician):
+    iss = "https://sso.example.org"
+    first = auth.sign_in_with_sso(db, email="ada@example.org", email_verified=True, issuer=iss, subject="sub-ada")
+    assert first.id == administrator.id
+    # Linked: the same (issuer, subject) finds the account even without a usable e-mail claim.
+    assert auth.sign_in_with_sso(db, email=None, issuer=iss, subject="sub-ada").id == administrator.id
+    # Another identity at the provider claiming the linked account's e-mail is refused.
+    with pytest.raises(SignInFailed):
+        auth.sign_in_with_sso(db, email="ada@example.org", email_verified=True, issuer=iss, subject="sub-mallory")
 
 
 def test_sso_never_asks_an_invited_person_for_a_local_password(db, administrator):
-    invitation = admin.invite_person(db, administrator, token=token(), display_name="Sami", email="sami@example.org", roles={"clinician"})
+    invitation = people.invite_person(
+        db, administrator, token=token(), display_name="Sami", email="sami@example.org", roles={"clinician"}
+    )
     assert invitation.temporary_password
-    assert not auth.sign_in_with_sso(db, email="sami@example.org").must_change_password
+    assert not auth.sign_in_with_sso(db, email="sami@example.org", email_verified=True).must_change_password
 
 
 def test_browser_time_zone_is_remembered_and_checked(db, clinician):

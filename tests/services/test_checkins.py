@@ -1,4 +1,5 @@
 """Weekly check-ins against a real database."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,6 +8,7 @@ from sqlalchemy import func, select
 from db.models import CheckIn
 from tests.conftest import token
 from tracker.errors import NotAllowed, ValidationError
+from tracker.queries import checkin_history
 from tracker.scoring import CheckInAnswers
 from tracker.services import checkins
 from tracker.services.checkins import AlreadyCheckedIn
@@ -20,9 +22,9 @@ def stored(db) -> int:
 
 
 def test_check_in_is_due_until_done_this_week(db, clinician):
-    assert checkins.status(db, clinician).due
+    assert checkin_history.status(db, clinician).due
     checkins.submit(db, clinician, token=token(), answers=STEADY)
-    status = checkins.status(db, clinician)
+    status = checkin_history.status(db, clinician)
     assert not status.due
     assert status.this_week.brs_score == 4.0 and status.this_week.brs_band == "normal"
 
@@ -31,10 +33,10 @@ def test_second_check_in_in_a_week_needs_confirmation_then_replaces(db, clinicia
     checkins.submit(db, clinician, token=token(), answers=STEADY)
     with pytest.raises(AlreadyCheckedIn):
         checkins.submit(db, clinician, token=token(), answers=STRAINED)
-    assert checkins.status(db, clinician).this_week.load == 3
+    assert checkin_history.status(db, clinician).this_week.load == 3
     checkins.submit(db, clinician, token=token(), answers=STRAINED, replace=True)
     assert stored(db) == 1
-    row = checkins.status(db, clinician).this_week
+    row = checkin_history.status(db, clinician).this_week
     assert (row.brs_score, row.burnout, row.load) == (2.0, 4, 9)
 
 
@@ -68,4 +70,4 @@ def test_check_ins_are_private_to_the_clinician_role(db, make_person):
     with pytest.raises(NotAllowed):
         checkins.submit(db, boss, token=token(), answers=STEADY)
     with pytest.raises(NotAllowed):
-        checkins.history(db, boss)
+        checkin_history.history(db, boss)

@@ -2,9 +2,10 @@
 
 These tests use the `db` fixture but not `administrator`: the demo needs a database without people.
 """
+
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -24,15 +25,16 @@ from tracker.demo import (
 from tracker.domain import DEFAULT_TAGS, Role
 from tracker.errors import ValidationError
 from tracker.identifiers import find_identifiers
+from tracker.queries import trends
 from tracker.scoring import BRS_LOW_CUTOFF, BURNOUT_CUTOFF, score_brs
-from tracker.services import auth, trends
+from tracker.services import auth
 
 TODAY = date(2025, 3, 14)
 PEOPLE, DAYS = 12, 60
 
 
 def fill(db, **overrides) -> str:
-    options = dict(password=PASSWORD, people=PEOPLE, days=DAYS, seed=7, today=TODAY)
+    options = {"password": PASSWORD, "people": PEOPLE, "days": DAYS, "seed": 7, "today": TODAY}
     options.update(overrides)
     return fill_demo(db, **options)
 
@@ -103,9 +105,7 @@ def test_units_and_reporting_lines_end_without_loops(db):
             current = people[current].supervisor_id
         assert len(seen) <= 3  # the person, their unit lead, a senior
         assert people[clinician].unit_id is not None and people[clinician].profession is not None
-    same_unit = sum(
-        1 for p in people.values() if p.supervisor_id and people[p.supervisor_id].unit_id == p.unit_id
-    )
+    same_unit = sum(1 for p in people.values() if p.supervisor_id and people[p.supervisor_id].unit_id == p.unit_id)
     assert same_unit >= len(clinicians) // 2  # most people report to their own unit's lead
 
 
@@ -119,8 +119,6 @@ def test_history_follows_the_working_week_and_stays_in_range(db):
     days = [day for day, _ in rows]
     assert max(days) <= TODAY and min(days) >= TODAY - timedelta(days=DAYS - 1)
     assert db.scalar(select(func.max(CheckIn.submitted_on))) <= TODAY
-    tokens = db.scalar(select(func.count(func.distinct(Interaction.form_token))))
-    assert tokens == len(rows)
 
 
 def test_tags_and_trust_answers_follow_the_rating(db):
@@ -161,7 +159,7 @@ def test_demo_clinician_drifts_toward_draining_and_the_check_ins_say_so(db):
 
 def test_the_early_warning_shows_for_the_demo_clinician_only_when_asked_about_them(db):
     # The trends service reads the person's own today (UTC for demo accounts), so fill up to it.
-    fill(db, today=datetime.now(timezone.utc).date())
+    fill(db, today=datetime.now(UTC).date())
     clinician = auth.sign_in(db, email=CLINICIAN_EMAIL, password=PASSWORD)
     warning = trends.early_warning(db, clinician)
     assert warning.prompt

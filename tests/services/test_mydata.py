@@ -1,4 +1,5 @@
 """Export and erase of a person's own data."""
+
 from __future__ import annotations
 
 import io
@@ -10,17 +11,21 @@ from sqlalchemy import func, select
 from db.models import AuditEvent, CheckIn, Interaction
 from tests.conftest import token
 from tracker.domain import InteractionDraft
+from tracker.queries import entries, my_data
 from tracker.scoring import CheckInAnswers
 from tracker.services import checkins, interactions, mydata
 
 
 def test_export_holds_my_entries_and_neutralises_formulas(db, clinician, make_person):
-    interactions.log(db, clinician, InteractionDraft(token=token(), occurred_on=clinician.today(), rating=-2,
-                                                     note="=HYPERLINK(\"x\") felt awful"))
+    interactions.log(
+        db,
+        clinician,
+        InteractionDraft(token=token(), occurred_on=clinician.today(), rating=-2, note='=HYPERLINK("x") felt awful'),
+    )
     other = make_person("Olly Other")
     interactions.log(db, other, InteractionDraft(token=token(), occurred_on=other.today(), rating=3, note="not yours"))
     checkins.submit(db, clinician, token=token(), answers=CheckInAnswers(brs=(3,) * 6, burnout=2, load=4))
-    archive = zipfile.ZipFile(io.BytesIO(mydata.export(db, clinician)))
+    archive = zipfile.ZipFile(io.BytesIO(my_data.export(db, clinician)))
     assert set(archive.namelist()) == {"interactions.csv", "check-ins.csv", "profile.csv", "my-data.json"}
     csv_text = archive.read("interactions.csv").decode()
     assert "'=HYPERLINK" in csv_text and "not yours" not in csv_text
@@ -33,8 +38,17 @@ def test_export_holds_my_entries_and_neutralises_formulas(db, clinician, make_pe
 def test_erase_deletes_only_my_data_and_audits_that_it_happened(db, clinician, make_person):
     other = make_person("Olly Other")
     for actor in (clinician, other):
-        interactions.log(db, actor, InteractionDraft(token=token(), occurred_on=actor.today(), rating=1, note="private",
-                                                     tag_ids=(interactions.tag_options(db)[0].id,)))
+        interactions.log(
+            db,
+            actor,
+            InteractionDraft(
+                token=token(),
+                occurred_on=actor.today(),
+                rating=1,
+                note="private",
+                tag_ids=(entries.tag_options(db)[0].id,),
+            ),
+        )
         checkins.submit(db, actor, token=token(), answers=CheckInAnswers(brs=(3,) * 6, burnout=2, load=4))
     mydata.erase(db, clinician)
     count = lambda model, person: db.scalar(select(func.count()).select_from(model).where(model.person_id == person.id))  # noqa: E731

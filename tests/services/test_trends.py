@@ -1,4 +1,5 @@
 """My trends and the early warning, aggregated in SQL, on both databases."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,13 +10,23 @@ from sqlalchemy import event
 from tests.conftest import token
 from tracker.domain import InteractionDraft
 from tracker.errors import NotAllowed
+from tracker.queries import entries, trends
 from tracker.scoring import CheckInAnswers
-from tracker.services import checkins, interactions, trends
+from tracker.services import checkins, interactions
 
 
 def log(db, actor, days_ago: int, rating: int, *, time_of_day="morning", tag_ids=()):
-    interactions.log(db, actor, InteractionDraft(token=token(), occurred_on=actor.today() - timedelta(days=days_ago),
-                                                 rating=rating, time_of_day=time_of_day, tag_ids=tuple(tag_ids)))
+    interactions.log(
+        db,
+        actor,
+        InteractionDraft(
+            token=token(),
+            occurred_on=actor.today() - timedelta(days=days_ago),
+            rating=rating,
+            time_of_day=time_of_day,
+            tag_ids=tuple(tag_ids),
+        ),
+    )
 
 
 def test_empty_history_gives_empty_trends_and_no_warning(db, clinician):
@@ -51,7 +62,7 @@ def test_weekly_split_counts_fulfilling_and_draining(db, clinician):
 
 
 def test_tags_with_fewer_than_three_entries_are_not_ranked(db, clinician):
-    gratitude, death = interactions.tag_options(db)[:2]
+    gratitude, death = entries.tag_options(db)[:2]
     for _ in range(3):
         log(db, clinician, 1, 3, tag_ids=[gratitude.id])
     log(db, clinician, 1, -3, tag_ids=[death.id])
@@ -93,7 +104,7 @@ def test_a_clear_drop_below_baseline_prompts_a_conversation(db, clinician):
     for days_ago in range(70, 0, -1):
         day = clinician.today() - timedelta(days=days_ago)
         if day.weekday() < 5:
-            for rating in ((2, 1, 2) if days_ago > 12 else (-2, -3, -2)):
+            for rating in (2, 1, 2) if days_ago > 12 else (-2, -3, -2):
                 log(db, clinician, days_ago, rating)
     warning = trends.early_warning(db, clinician)
     assert warning.prompt and warning.reasons

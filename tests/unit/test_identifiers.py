@@ -1,4 +1,5 @@
 """The patient-identifier check: common shapes are flagged, ordinary clinical reflections are not."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Server-side validation of a logged interaction, including forged widget values."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -16,7 +17,7 @@ TAGS = {1, 2, 3}
 
 
 def draft(**fields) -> InteractionDraft:
-    values = dict(token="a" * 32, occurred_on=TODAY, rating=1)
+    values = {"token": "a" * 32, "occurred_on": TODAY, "rating": 1}
     values.update(fields)
     return InteractionDraft(**values)
 
@@ -30,9 +31,16 @@ def draft(**fields) -> InteractionDraft:
 )
 def test_every_valid_draft_is_accepted_unchanged(rating, days_ago, time_of_day, tags, trust):
     clean = clean_interaction(
-        draft(rating=rating, occurred_on=TODAY - timedelta(days=days_ago), time_of_day=time_of_day,
-              tag_ids=tuple(tags), felt_trusted=trust, showed_humanity=trust),
-        today=TODAY, usable_tag_ids=TAGS,
+        draft(
+            rating=rating,
+            occurred_on=TODAY - timedelta(days=days_ago),
+            time_of_day=time_of_day,
+            tag_ids=tuple(tags),
+            felt_trusted=trust,
+            showed_humanity=trust,
+        ),
+        today=TODAY,
+        usable_tag_ids=TAGS,
     )
     assert clean.rating == rating
     assert clean.occurred_on <= TODAY
@@ -57,7 +65,9 @@ def test_unknown_tag_ids_are_refused(tag_id):
         clean_interaction(draft(tag_ids=(tag_id,)), today=TODAY, usable_tag_ids=TAGS)
 
 
-@given(st.text(min_size=NOTE_MAX_CHARS + 1, max_size=NOTE_MAX_CHARS + 50).filter(lambda s: len(s.strip()) > NOTE_MAX_CHARS))
+@given(
+    st.text(min_size=NOTE_MAX_CHARS + 1, max_size=NOTE_MAX_CHARS + 50).filter(lambda s: len(s.strip()) > NOTE_MAX_CHARS)
+)
 def test_notes_over_the_limit_are_refused(note):
     with pytest.raises(ValidationError, match="limit"):
         clean_interaction(draft(note=note), today=TODAY, usable_tag_ids=TAGS)

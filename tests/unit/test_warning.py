@@ -30,7 +30,7 @@ def working_days(count: int, start: date = MONDAY) -> list[date]:
 
 
 def series(balances: list[int], entries: int = 2, start: date = MONDAY) -> list[DayBalance]:
-    return [DayBalance(d, b, entries) for d, b in zip(working_days(len(balances), start), balances)]
+    return [DayBalance(d, b, entries) for d, b in zip(working_days(len(balances), start), balances, strict=False)]
 
 
 def usual(count: int) -> list[int]:
@@ -155,11 +155,13 @@ def _as_days(raw: list[tuple[int, int, int]]) -> list[DayBalance]:
 )
 @settings(max_examples=40, deadline=None)
 def test_same_rating_every_entry_never_alarms(rating, counts):
-    days = [DayBalance(d, rating * n, n) for d, n in zip(working_days(len(counts)), counts)]
+    days = [DayBalance(d, rating * n, n) for d, n in zip(working_days(len(counts)), counts, strict=False)]
     assert assess(days, days[-1].day).status == "ok"
 
 
-@given(days=day_balances(min_size=MIN_DAYS + MONITOR_DAYS), lift=st.integers(1, 24), recent=st.integers(1, MONITOR_DAYS))
+@given(
+    days=day_balances(min_size=MIN_DAYS + MONITOR_DAYS), lift=st.integers(1, 24), recent=st.integers(1, MONITOR_DAYS)
+)
 @settings(max_examples=40, deadline=None)
 def test_raising_the_most_recent_days_never_creates_an_alarm(days, lift, recent):
     raised = days[:-recent] + [

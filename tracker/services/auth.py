@@ -1,19 +1,41 @@
-"""Sign-in, the first administrator, and passwords. One message for every failed sign-in."""
+"""Sign-in, the first administrator, passwords, and the sealed history after a reset.
+
+One message for every failed sign-in. A temporary password (from an invitation or an
+administrator's reset) expires, and while a person holds one they may only choose their own
+password (`tracker.policy.ACCOUNT_SETUP`).
+
+Why a reset seals the history: an administrator who resets a password learns the temporary
+password, could sign in with it and choose a new one. The app's promise is that not even an
+administrator can read a clinician's entries, so a reset of a person who has private data seals
+it: entries, check-ins, trends and the export stay refused until the person unseals them with
+their previous password — which only they know — or chooses to start afresh (their old history
+is then erased). Both are audited, and the person sees when the reset happened.
+"""
+
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from functools import cache
 from zoneinfo import available_timezones
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Person, RoleGrant
+from db.models import Person, RoleGrant, utcnow
+from tracker.audit import AuditKind, AuditRecord
 from tracker.domain import Actor, Role
 from tracker.errors import SignInFailed, ValidationError
 from tracker.passwords import hash_password, needs_rehash, verify_password
-from tracker.services._common import audit
+from tracker.policy import Action
+from tracker.services.boundary import action
+from tracker.services.mydata import erase_private_history
 from tracker.validation import clean_email, clean_name, clean_new_password
+
+PASSWORD_MAX_CHARS = 1024  # never hash an unbounded string (argon2 would, slowly)
+EXPIRED = "This temporary password has expired. Ask your administrator for a new one."
+SSO_REFUSED = "Your single sign-on identity does not match an active account here."
+RESTART_WORD = "START AFRESH"
 
 
 def to_actor(person: Person) -> Actor:
@@ -24,6 +46,9 @@ def to_actor(person: Person) -> Actor:
         roles=frozenset(Role(g.role) for g in person.roles),
         timezone=person.timezone,
         must_change_password=person.must_change_password,
+        history_sealed=person.history_sealed,
+        password_reset_at=person.password_reset_at,
+        session_epoch=person.session_epoch,
     )
 
 
@@ -36,68 +61,101 @@ def create_first_administrator(db: Session, *, name: str, email: str, password: 
     """Create the first administrator (also a clinician, so they can use the app themselves)."""
     name, email = clean_name(name), clean_email(email)
     password = clean_new_password(password, repeated)
-    # Re-checked under the write: a second browser racing the first form gets a clear refusal.
-    if not needs_first_administrator(db):
-        raise ValidationError("An administrator already exists. Please sign in.")
-    person = Person(email=email, display_name=name, password_hash=hash_password(password))
-    person.roles = [RoleGrant(role=Role.ADMINISTRATOR), RoleGrant(role=Role.CLINICIAN)]
-    db.add(person)
-    db.flush()
-    audit(db, None, "first administrator created", target_type="person", target_id=person.id)
-    db.commit()
+    with action(db, None, Action.CREATE_FIRST_ADMINISTRATOR) as act:
+        # Re-checked under the write: a second browser racing the first form gets a clear refusal.
+        if not needs_first_administrator(db):
+            raise ValidationError("An administrator already exists. Please sign in.")
+        person = Person(email=email, display_name=name, password_hash=hash_password(password))
+        person.roles = [RoleGrant(role=Role.ADMINISTRATOR), RoleGrant(role=Role.CLINICIAN)]
+        db.add(person)
+        db.flush()
+        act.done(person.id, audit=AuditRecord.about_person(AuditKind.FIRST_ADMINISTRATOR_CREATED, person))
     return to_actor(person)
 
 
 def sign_in(db: Session, *, email: str, password: str) -> Actor:
     """The actor for a correct e-mail and password of an active account; SignInFailed otherwise."""
-    if not isinstance(email, str) or not isinstance(password, str):
+    if not isinstance(email, str) or not isinstance(password, str) or len(password) > PASSWORD_MAX_CHARS:
         raise SignInFailed()
     person = db.scalar(select(Person).where(Person.email == email.strip().lower()))
     ok = verify_password(person.password_hash if person else None, password)
     if not ok or person is None or not person.active:
         raise SignInFailed()
+    if person.must_change_password and _expired(person.temporary_until):
+        raise SignInFailed(EXPIRED)
+    signed_in = to_actor(person)
     if needs_rehash(person.password_hash):
-        person.password_hash = hash_password(password)
-        db.commit()
-    return to_actor(person)
+        with action(db, signed_in, Action.SIGN_IN) as act:
+            person.password_hash = hash_password(password)
+            act.done(person.id)
+    return signed_in
 
 
-SSO_REFUSED = "Your single sign-on identity does not match an active account here."
+def sign_in_with_sso(
+    db: Session,
+    *,
+    email: str | None,
+    email_verified: object = None,
+    issuer: str | None = None,
+    subject: str | None = None,
+    trust_email: bool = False,
+) -> Actor:
+    """The identity provider vouches for the person; they must exist and be active here.
 
-
-def sign_in_with_sso(db: Session, *, email: str | None, email_verified: bool | None = None) -> Actor:
-    """The identity provider vouches for the e-mail; the person must exist and be active here.
-
-    An e-mail the provider itself marks as unverified is refused: anyone could have typed it.
-    (Providers that send no `email_verified` claim, as many hospital directories do, are trusted.)
-    A person signed in this way never needs a local password, so no password change is asked.
+    The provider's stable identity (issuer, subject) is linked to the account at the first
+    sign-in and used from then on. Before that link exists, the e-mail counts only when the
+    provider says it is verified (`email_verified` is exactly True — not "false", 0 or missing)
+    or the installation marks its provider as trusted for e-mails (`trust_email`). A person
+    signed in this way never needs a local password, so no password change is asked.
     """
-    if not email or email_verified is False:
+    linked = None
+    if issuer and subject:
+        linked = db.scalar(select(Person).where(Person.sso_issuer == issuer, Person.sso_subject == subject))
+    if linked is None:
+        if not isinstance(email, str) or not email or not (email_verified is True or trust_email):
+            raise SignInFailed(SSO_REFUSED)
+        linked = db.scalar(select(Person).where(Person.email == email.strip().lower()))
+        if linked is None or (
+            linked.sso_subject is not None and (issuer, subject) != (linked.sso_issuer, linked.sso_subject)
+        ):
+            raise SignInFailed(SSO_REFUSED)
+    if not linked.active:
         raise SignInFailed(SSO_REFUSED)
-    person = db.scalar(select(Person).where(Person.email == email.strip().lower()))
-    if person is None or not person.active:
-        raise SignInFailed(SSO_REFUSED)
-    return replace(to_actor(person), must_change_password=False)
+    signed_in = replace(to_actor(linked), must_change_password=False)
+    if issuer and subject and linked.sso_subject is None:
+        with action(db, signed_in, Action.SIGN_IN) as act:
+            linked.sso_issuer, linked.sso_subject = issuer[:255], subject[:255]
+            act.done(linked.id)
+    return signed_in
 
 
-def current_actor(db: Session, person_id: int) -> Actor | None:
-    """Reload the signed-in person on every page run, so a deactivation or role change applies at once."""
+def current_actor(db: Session, person_id: int, *, epoch: int | None = None) -> Actor | None:
+    """Reload the signed-in person on every page run, so a deactivation or role change applies at
+    once; a session from an older epoch (ended by a reset or a password change) is over."""
     person = db.get(Person, person_id)
     if person is None or not person.active:
+        return None
+    if epoch is not None and person.session_epoch != epoch:
+        return None
+    if person.must_change_password and _expired(person.temporary_until):
         return None
     return to_actor(person)
 
 
 def change_password(db: Session, actor: Actor, *, current: str, new: str, repeated: str) -> Actor:
-    person = db.get(Person, actor.id)
-    if person is None or not verify_password(person.password_hash, current or ""):
-        raise ValidationError("Your current password is not correct.")
-    new = clean_new_password(new, repeated)
-    if new == current:
-        raise ValidationError("Please choose a password different from the current one.")
-    person.password_hash = hash_password(new)
-    person.must_change_password = False
-    db.commit()
+    """Choose a new password; every other open session of the person ends."""
+    with action(db, actor, Action.CHANGE_PASSWORD) as act:
+        person = db.get(Person, actor.id)
+        if person is None or not verify_password(person.password_hash, (current or "")[:PASSWORD_MAX_CHARS]):
+            raise ValidationError("Your current password is not correct.")
+        new = clean_new_password(new, repeated)
+        if new == current:
+            raise ValidationError("Please choose a password different from the current one.")
+        person.password_hash = hash_password(new)
+        person.must_change_password = False
+        person.temporary_until = None
+        person.session_epoch += 1
+        act.done(person.id)
     return to_actor(person)
 
 
@@ -105,10 +163,49 @@ def set_timezone(db: Session, actor: Actor, timezone: str) -> Actor:
     """Remember the browser's time zone so 'today' is the clinician's today."""
     if timezone not in _known_timezones():
         raise ValidationError("Unknown time zone.")
-    person = db.get(Person, actor.id)
-    person.timezone = timezone
-    db.commit()
+    with action(db, actor, Action.SET_TIMEZONE) as act:
+        person = db.get(Person, actor.id)
+        person.timezone = timezone
+        act.done(person.id)
     return to_actor(person)
+
+
+def unseal_history(db: Session, actor: Actor, *, previous_password: str) -> Actor:
+    """Open the history an administrator's reset sealed, with the password the person had before."""
+    with action(db, actor, Action.UNSEAL_HISTORY) as act:
+        person = db.get(Person, actor.id)
+        if not person.history_sealed:
+            act.already_done = True
+            return to_actor(person)
+        previous = previous_password if isinstance(previous_password, str) else ""
+        if not verify_password(person.sealed_password_hash, previous[:PASSWORD_MAX_CHARS]):
+            raise ValidationError("That is not the password you had before the reset.")
+        person.sealed_password_hash = None
+        act.done(person.id, audit=AuditRecord.about_person(AuditKind.HISTORY_UNSEALED, person))
+    return to_actor(person)
+
+
+def restart_history(db: Session, actor: Actor, *, confirm: str) -> Actor:
+    """Erase the sealed history and start afresh (for a person who no longer knows the old password)."""
+    if confirm != RESTART_WORD:
+        raise ValidationError(f"Type {RESTART_WORD} to confirm.")
+    with action(db, actor, Action.RESTART_HISTORY) as act:
+        person = db.get(Person, actor.id)
+        if not person.history_sealed:
+            act.already_done = True
+            return to_actor(person)
+        erase_private_history(db, person.id)
+        person.sealed_password_hash = None
+        act.done(person.id, audit=AuditRecord.about_person(AuditKind.HISTORY_RESTARTED, person))
+    return to_actor(person)
+
+
+def _expired(until: datetime | None) -> bool:
+    if until is None:
+        return False
+    if until.tzinfo is None:  # SQLite hands back naive UTC datetimes
+        return until < utcnow().replace(tzinfo=None)
+    return until < utcnow()
 
 
 @cache

@@ -5,6 +5,7 @@ the database returns at most one row per day (or per day × time of day, or per 
 person's raw entries, let alone the whole table. Weekly and weekday roll-ups are done on those
 already-aggregated rows.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -14,11 +15,12 @@ import pandas as pd
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from db.models import Interaction, InteractionTag, Tag
-from tracker.domain import TIMES_OF_DAY, Actor, Role
+from db.models import Interaction, InteractionTag, Person, Tag
+from tracker.domain import TIMES_OF_DAY, Actor
+from tracker.policy import Action
+from tracker.queries import checkin_history as checkins
 from tracker.scoring import BURNOUT_CUTOFF, CheckInScore, crosses_cutoff
-from tracker.services import checkins
-from tracker.services._common import data_version, require
+from tracker.services.boundary import authorize
 from tracker.warning import Assessment, DayBalance, assess
 
 PERIODS: dict[str, int | None] = {"30 days": 30, "90 days": 90, "1 year": 365, "All": None}
@@ -53,14 +55,18 @@ class Trends:
 
 
 def version(db: Session, actor: Actor) -> str:
-    """Changes whenever the person's entries or check-ins change: the cache key of their trends."""
-    require(actor, Role.CLINICIAN)
-    return data_version(db, actor)
+    """Changes whenever the person's entries or check-ins change: the cache key of their trends.
+
+    Opaque and never reused: a new account that gets an old id (SQLite reuses ids after a reset)
+    still gets a new version, so no cache can show it someone else's data."""
+    authorize(db, actor, Action.READ_TRENDS)
+    created_at, counter = db.execute(select(Person.created_at, Person.data_version).where(Person.id == actor.id)).one()
+    return f"{created_at.isoformat()}#{counter}"
 
 
 def my_trends(db: Session, actor: Actor, *, days: int | None) -> Trends:
     """The person's own trends over the last `days` days (None = all)."""
-    require(actor, Role.CLINICIAN)
+    authorize(db, actor, Action.READ_TRENDS)
     today = actor.today()
     since = today - timedelta(days=days - 1) if days else None
     rows = _daily_rows(db, actor)
@@ -90,7 +96,7 @@ def early_warning(db: Session, actor: Actor) -> EarlyWarning:
 def home_status(db: Session, actor: Actor) -> tuple[EarlyWarning, checkins.CheckInStatus]:
     """The early warning and the check-in status together: the home page needs both, and the
     warning already reads the latest check-in."""
-    require(actor, Role.CLINICIAN)
+    authorize(db, actor, Action.READ_TRENDS)
     today = actor.today()
     status = checkins.status(db, actor)
     return _warning(_assess(_daily_rows(db, actor), today), status.latest, today), status
@@ -148,11 +154,7 @@ def _weekly(daily: pd.DataFrame) -> pd.DataFrame:
     if daily.empty:
         return pd.DataFrame(columns=["week", "fulfilling", "draining"])
     week = daily["day"] - pd.to_timedelta(daily["day"].dt.weekday, unit="D")
-    return (
-        daily.assign(week=week)
-        .groupby("week", as_index=False)[["fulfilling", "draining"]]
-        .sum()
-    )
+    return daily.assign(week=week).groupby("week", as_index=False)[["fulfilling", "draining"]].sum()
 
 
 def _tags(db: Session, actor: Actor, since: date | None) -> pd.DataFrame:
@@ -192,7 +194,9 @@ def _pattern(db: Session, actor: Actor, since: date | None) -> pd.DataFrame:
     grouped["mean_rating"] = (grouped["total"] / grouped["entries"]).round(2)
     grouped["weekday"] = pd.Categorical(grouped["weekday"], categories=WEEKDAYS, ordered=True)
     grouped["time_of_day"] = pd.Categorical(grouped["time_of_day"], categories=TIMES_OF_DAY, ordered=True)
-    return grouped.sort_values(["weekday", "time_of_day"])[["weekday", "time_of_day", "mean_rating", "entries"]].reset_index(drop=True)
+    return grouped.sort_values(["weekday", "time_of_day"])[
+        ["weekday", "time_of_day", "mean_rating", "entries"]
+    ].reset_index(drop=True)
 
 
 def _checkins(db: Session, actor: Actor, since: date | None) -> pd.DataFrame:
