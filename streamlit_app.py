@@ -4,6 +4,7 @@ Page modules only define functions; `pages.navigation` decides which pages a per
 holds. Services re-check every permission, so a page missing from the navigation is a
 convenience, never the protection.
 """
+
 from __future__ import annotations
 
 import streamlit as st
@@ -25,10 +26,7 @@ def gate(render, title: str) -> None:
 
 
 def signed_in_navigation(roles) -> None:
-    sections = {
-        section: [page(spec.module) for spec in specs]
-        for section, specs in pages_for(roles).items()
-    }
+    sections = {section: [page(spec.module) for spec in specs] for section, specs in pages_for(roles).items()}
     try:
         st.navigation(sections).run()
     except SharedLoadError as error:  # a service refused: plain words, nothing else of the page
@@ -50,6 +48,11 @@ def main() -> None:
         return
     if me.must_change_password:
         gate(account.render_change_password, "Choose your password")
+        return
+    if me.history_sealed:
+        with st.sidebar:
+            st.button("Sign out", icon=":material/logout:", key="sign_out", on_click=_sign_out)
+        gate(account.render_sealed, "Your history is sealed")
         return
     show_flash()
     with st.sidebar:

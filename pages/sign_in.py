@@ -1,5 +1,8 @@
 """Sign-in, the first administrator on an empty installation, and the forced password change."""
+
 from __future__ import annotations
+
+import os
 
 import streamlit as st
 
@@ -35,7 +38,12 @@ def render_sso_callback() -> None:
     try:
         with db() as session:
             signed_in = auth.sign_in_with_sso(
-                session, email=st.user.get("email"), email_verified=st.user.get("email_verified")
+                session,
+                email=st.user.get("email"),
+                email_verified=st.user.get("email_verified"),
+                issuer=st.user.get("iss"),
+                subject=st.user.get("sub"),
+                trust_email=os.environ.get("SSO_TRUSTS_EMAIL", "").lower() in ("1", "true", "yes"),
             )
             _remember_timezone(session, signed_in)
     except SharedLoadError as error:
@@ -52,13 +60,17 @@ def render_first_administrator() -> None:
     with st.form("first_admin"):
         name = st.text_input("Your name")
         email = st.text_input("E-mail", autocomplete="email")
-        password = st.text_input("Password", type="password", autocomplete="new-password", help="At least 10 characters.")
+        password = st.text_input(
+            "Password", type="password", autocomplete="new-password", help="At least 10 characters."
+        )
         repeated = st.text_input("Password again", type="password", autocomplete="new-password")
         submitted = st.form_submit_button("Create administrator", type="primary")
     if submitted:
         try:
             with db() as session:
-                admin = auth.create_first_administrator(session, name=name, email=email, password=password, repeated=repeated)
+                admin = auth.create_first_administrator(
+                    session, name=name, email=email, password=password, repeated=repeated
+                )
         except SharedLoadError as error:
             st.error(str(error))
         else:

@@ -15,6 +15,7 @@ What the flow looks like from the browser (Streamlit 1.67):
   `end_session_endpoint`, sends the browser to the provider's logout page, which comes back to
   the app (via /oauth2callback without state, which Streamlit answers with a redirect to "/").
 """
+
 from __future__ import annotations
 
 import json
@@ -94,7 +95,9 @@ def _start_provider(workdir: Path) -> Provider:
         with log_path.open("wb") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port)],
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
             )
         provider = Provider(base=f"http://127.0.0.1:{port}", process=process, log_path=log_path)
         deadline = time.monotonic() + START_TIMEOUT
@@ -185,8 +188,24 @@ def _on(url: str, base: str) -> bool:
     return (parsed.scheme, parsed.netloc) == (wanted.scheme, wanted.netloc)
 
 
-def sign_in_at_provider(page: Page, server: Server, provider: Provider, subject: str) -> None:
-    """From the sign-in page: single sign-on, the provider's form, back in the app, run finished."""
+def register_at_provider(provider: Provider, subject: str, claims: dict) -> None:
+    """The provider's own users API: the claims it will put in the identity token for `subject`."""
+    request = urllib.request.Request(
+        f"{provider.base}/users/{subject}",
+        data=json.dumps(claims).encode(),
+        method="PUT",
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=5):
+        pass
+
+
+def sign_in_at_provider(
+    page: Page, server: Server, provider: Provider, subject: str, claims: dict | None = None
+) -> None:
+    """From the sign-in page: single sign-on, the provider's form, back in the app, run finished.
+    Unless told otherwise, the provider vouches for the subject's e-mail (email_verified true)."""
+    register_at_provider(provider, subject, claims or {"email": subject, "email_verified": True})
     main(page).get_by_role("button", name="Sign in with single sign-on").click()
     page.wait_for_url(lambda url: _on(url, provider.base) and urlparse(url).path == "/oauth2/authorize")
     assert f"redirect_uri=http%3A%2F%2F127.0.0.1%3A{urlparse(server.base).port}%2Foauth2callback" in page.url
@@ -213,6 +232,17 @@ def signed_in_as_clinician(page: Page) -> None:
 
 
 # ---- tests ----------------------------------------------------------------------------------
+
+
+def test_single_sign_on_refuses_an_email_the_provider_does_not_call_verified(sso_server, provider, page):
+    """A string "false" (or no claim at all) is not a verified e-mail: the account is not entered."""
+    open_app(page, sso_server.base)
+    sign_in_at_provider(
+        page, sso_server, provider, "not-verified-sub", {"email": SSO_CLINICIAN.email, "email_verified": "false"}
+    )
+    expect(main(page).get_by_test_id("stAlert")).to_contain_text("does not match an active account")
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+    assert_no_exception(page)
 
 
 def test_single_sign_on_signs_in_a_known_clinician_and_out_again(sso_server, provider, page):

@@ -15,7 +15,7 @@ is then erased). Both are audited, and the person sees when the reset happened.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -47,7 +47,7 @@ def to_actor(person: Person) -> Actor:
         timezone=person.timezone,
         must_change_password=person.must_change_password,
         history_sealed=person.history_sealed,
-        password_reset_at=person.password_reset_at,
+        password_reset_at=_aware(person.password_reset_at),
         session_epoch=person.session_epoch,
     )
 
@@ -200,12 +200,13 @@ def restart_history(db: Session, actor: Actor, *, confirm: str) -> Actor:
     return to_actor(person)
 
 
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
 def _expired(until: datetime | None) -> bool:
-    if until is None:
-        return False
-    if until.tzinfo is None:  # SQLite hands back naive UTC datetimes
-        return until < utcnow().replace(tzinfo=None)
-    return until < utcnow()
+    return until is not None and _aware(until) < utcnow()
 
 
 @cache
