@@ -194,3 +194,178 @@ class AuditEvent(Base):
     target_id: Mapped[int | None] = mapped_column(Integer)
     target_name: Mapped[str | None] = mapped_column(String(120))
     detail: Mapped[str | None] = mapped_column(String(500))
+
+
+# ---- peer support -------------------------------------------------------------------------------
+
+
+class ProgramSettings(Base):
+    """One row (id 1): the program's settings, each with a default that works unconfigured."""
+
+    __tablename__ = "program_settings"
+    __table_args__ = (
+        CheckConstraint("min_group_size >= 5", name="min_group_size"),
+        CheckConstraint("response_target_hours > 0", name="response_target_hours"),
+        CheckConstraint("request_expiry_days > 0", name="request_expiry_days"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_target_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
+    request_expiry_days: Mapped[int] = mapped_column(Integer, default=14, server_default="14")
+    supporters_must_be_trained: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    min_group_size: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    checkin_cadence: Mapped[str] = mapped_column(String(12), default="weekly", server_default="weekly")
+    sso_creates_clinicians: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+
+class SupporterProfile(Base):
+    """A clinician who offered to support peers. `trained` is set by a coordinator."""
+
+    __tablename__ = "supporter_profiles"
+    __table_args__ = (CheckConstraint("capacity_per_month BETWEEN 1 AND 8", name="capacity_per_month"),)
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # opted in and not paused
+    trained: Mapped[bool] = mapped_column(Boolean, default=False)
+    capacity_per_month: Mapped[int] = mapped_column(SmallInteger, default=2)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    topics: Mapped[list[Tag]] = relationship(secondary="supporter_topics", lazy="selectin")
+
+
+class SupporterTopic(Base):
+    __tablename__ = "supporter_topics"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("supporter_profiles.person_id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id"), primary_key=True)
+
+
+REQUEST_STATES = ("open", "proposed", "approved", "scheduled", "met", "closed", "declined", "withdrawn", "expired")
+
+
+class SupportRequest(Base):
+    """A clinician's ask for a shared-load conversation. Unit and profession are copied at the time
+    of asking, so outcomes by group hold even after the seeker erases their data (seeker_id NULL)."""
+
+    __tablename__ = "support_requests"
+    __table_args__ = (
+        CheckConstraint(f"status IN {REQUEST_STATES}", name="status"),
+        CheckConstraint("urgency IN ('this_week', 'soon', 'when_possible')", name="urgency"),
+        CheckConstraint("load_before BETWEEN 0 AND 10", name="load_before"),
+        Index("ix_support_requests_status_created", "status", "created_at"),
+        Index("ix_support_requests_seeker", "seeker_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seeker_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    urgency: Mapped[str] = mapped_column(String(16))
+    same_profession: Mapped[bool] = mapped_column(Boolean, default=False)
+    not_my_unit: Mapped[bool] = mapped_column(Boolean, default=False)
+    load_before: Mapped[int] = mapped_column(SmallInteger)
+    note_for_coordinator: Mapped[str | None] = mapped_column(String(300))
+    seeker_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    seeker_profession: Mapped[str | None] = mapped_column(String(40))
+    decline_reason: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    topics: Mapped[list[Tag]] = relationship(secondary="request_topics", lazy="selectin")
+    matches: Mapped[list[Match]] = relationship(back_populates="request", lazy="selectin", order_by="Match.id")
+
+
+class RequestTopic(Base):
+    __tablename__ = "request_topics"
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("support_requests.id", ondelete="CASCADE"), primary_key=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id"), primary_key=True)
+
+
+MATCH_STATES = ("proposed", "approved", "scheduled", "met", "closed", "declined", "withdrawn")
+
+
+class Match(Base):
+    """A request and a supporter: the score with its reasons, who proposed and reviewed it, the
+    meeting time, and each side's feedback. A declined pair is never proposed again."""
+
+    __tablename__ = "matches"
+    __table_args__ = (
+        CheckConstraint(f"status IN {MATCH_STATES}", name="status"),
+        CheckConstraint("seeker_load_after IS NULL OR seeker_load_after BETWEEN 0 AND 10", name="seeker_load_after"),
+        CheckConstraint("seeker_helpful IS NULL OR seeker_helpful BETWEEN 1 AND 5", name="seeker_helpful"),
+        CheckConstraint(
+            "supporter_load_after IS NULL OR supporter_load_after BETWEEN 0 AND 10", name="supporter_load_after"
+        ),
+        Index("ix_matches_supporter_status", "supporter_id", "status"),
+        Index("ix_matches_request", "request_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("support_requests.id", ondelete="CASCADE"))
+    supporter_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(12), default="proposed")
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    reasons: Mapped[str] = mapped_column(Text, default="")  # one plain-words reason per line
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    decline_reason: Mapped[str | None] = mapped_column(String(300))
+    proposed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    meeting_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    meeting_proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    meeting_accepted: Mapped[bool] = mapped_column(Boolean, default=False)
+    seeker_load_after: Mapped[int | None] = mapped_column(SmallInteger)
+    seeker_helpful: Mapped[int | None] = mapped_column(SmallInteger)
+    seeker_feedback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    supporter_load_after: Mapped[int | None] = mapped_column(SmallInteger)
+    supporter_wants_support: Mapped[bool | None] = mapped_column(Boolean)
+    supporter_feedback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    request: Mapped[SupportRequest] = relationship(back_populates="matches")
+
+
+class Notification(Base):
+    """What is waiting for a person. Holds a kind and ids, never a name, topic or figure."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_person_unread", "person_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("support_requests.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class OutboxMessage(Base):
+    """An e-mail to send, written in the same transaction as the change it announces.
+
+    States: pending → sending → sent; a failed attempt goes back to pending with a later
+    `next_attempt_at`. A message found in `sending` after a crash is marked `uncertain` and never
+    sent again: a message is never delivered twice."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint("state IN ('pending', 'sending', 'sent', 'uncertain', 'failed')", name="state"),
+        Index("ix_outbox_state_next", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id", ondelete="SET NULL"))
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -42,7 +42,8 @@ def upgrade() -> None:
         "UPDATE audit_events SET actor_name = (SELECT display_name FROM people WHERE people.id = audit_events.actor_id)"
     )
     op.execute(
-        "UPDATE audit_events SET target_name = (SELECT display_name FROM people WHERE people.id = audit_events.target_id)"
+        "UPDATE audit_events SET target_name ="
+        " (SELECT display_name FROM people WHERE people.id = audit_events.target_id)"
         " WHERE target_type = 'person'"
     )
 
