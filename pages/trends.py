@@ -1,4 +1,5 @@
 """My trends: private to the person. Every chart has its rows as a table and a CSV download."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -10,6 +11,7 @@ from pages import _charts, navigation
 from pages._session import actor, db
 from pages._widgets import early_warning_prompt
 from tracker.domain import Actor
+from tracker.export import table_csv
 from tracker.queries import trends
 
 
@@ -35,17 +37,35 @@ def render() -> None:
     early_warning_prompt(data.warning)
     if data.assessment.status == "insufficient":
         st.caption(data.assessment.reason)
-    _section("Daily balance", "Bars: the sum of your ratings each day. Line: your smoothed trend. "
-             "Grey band: from your usual level down to 'clearly below'.", _charts.daily_balance, data.daily, "daily-balance")
+    _section(
+        "Daily balance",
+        "Bars: the sum of your ratings each day. Line: your smoothed trend. "
+        "Grey band: from your usual level down to 'clearly below'.",
+        _charts.daily_balance,
+        data.daily,
+        "daily-balance",
+    )
     _section("Fulfilling and draining, week by week", None, _charts.weekly_split, data.weekly, "weekly")
     if data.tags["ranked"].any():
-        _section("What fulfils and what drains you", f"Tags with at least {trends.MIN_TAG_ENTRIES} entries in this period.",
-                 _charts.tag_effects, data.tags, "tags")
+        _section(
+            "What fulfils and what drains you",
+            f"Tags with at least {trends.MIN_TAG_ENTRIES} entries in this period.",
+            _charts.tag_effects,
+            data.tags,
+            "tags",
+        )
     if not data.pattern.empty:
-        _section("Weekday and time of day", "Mean rating; green fulfils, red drains.", _charts.weekly_pattern,
-                 data.pattern, "weekday-time")
+        _section(
+            "Weekday and time of day",
+            "Mean rating; green fulfils, red drains.",
+            _charts.weekly_pattern,
+            data.pattern,
+            "weekday-time",
+        )
     if not data.checkins.empty:
-        _section("Check-ins", "Dashed lines: the published cut-offs.", _charts.checkin_scores, data.checkins, "check-ins")
+        _section(
+            "Check-ins", "Dashed lines: the published cut-offs.", _charts.checkin_scores, data.checkins, "check-ins"
+        )
         st.altair_chart(_charts.load_scores(data.checkins), width="stretch")
 
 
@@ -60,8 +80,14 @@ def _section(title: str, caption: str | None, chart, rows: pd.DataFrame, name: s
     table = _readable(rows)
     with st.expander("Show as a table"):
         st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button("Download CSV", table.to_csv(index=False).encode(), file_name=f"{name}.csv",
-                       mime="text/csv", key=f"csv:{name}", icon=":material/download:")
+    st.download_button(
+        "Download CSV",
+        table_csv(table),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"csv:{name}",
+        icon=":material/download:",
+    )
 
 
 def _readable(rows: pd.DataFrame) -> pd.DataFrame:

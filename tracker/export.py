@@ -1,4 +1,9 @@
-"""Build the personal data export: CSV files and one JSON file in a zip. Pure: no database here."""
+"""CSV for people's own downloads: the personal data export (a zip) and the tables beside each chart.
+
+Pure: no database here. Every CSV cell passes through `neutralise`, so text a person typed (a tag
+name, a reflection) can never run as a spreadsheet formula when the file is opened.
+"""
+
 from __future__ import annotations
 
 import csv
@@ -7,7 +12,10 @@ import json
 import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -20,6 +28,15 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+def table_csv(table: pd.DataFrame) -> bytes:
+    """A table shown on a page (the rows beside a My trends chart) as UTF-8 CSV bytes, every text
+    cell neutralised as in the zip export; numbers, dates and empty cells are written as pandas writes them.
+
+    Rows end in CRLF as in the zip export (RFC 4180): with pandas' default "\n" a carriage return
+    inside a cell is left unquoted and splits the row in readers that treat it as a line break."""
+    return table.map(neutralise).to_csv(index=False, lineterminator="\r\n").encode()
+
+
 def to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
@@ -29,7 +46,9 @@ def to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
     return out.getvalue()
 
 
-def build_zip(tables: Mapping[str, tuple[Sequence[str], Sequence[Mapping[str, Any]]]], everything: Mapping[str, Any]) -> bytes:
+def build_zip(
+    tables: Mapping[str, tuple[Sequence[str], Sequence[Mapping[str, Any]]]], everything: Mapping[str, Any]
+) -> bytes:
     """`tables` maps a file stem to (columns, rows); `everything` becomes my-data.json."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -1,4 +1,5 @@
 """My trends, Check-in, My data and Home as pages (the chart data is tested in the services)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -13,8 +14,16 @@ from tracker.services import checkins, interactions
 def log_days(db, actor, days: int, ratings=(2, -1, 1)) -> None:
     for days_ago in range(days):
         for rating in ratings:
-            interactions.log(db, actor, InteractionDraft(token=token(), occurred_on=actor.today() - timedelta(days=days_ago),
-                                                         rating=rating, time_of_day="afternoon"))
+            interactions.log(
+                db,
+                actor,
+                InteractionDraft(
+                    token=token(),
+                    occurred_on=actor.today() - timedelta(days=days_ago),
+                    rating=rating,
+                    time_of_day="afternoon",
+                ),
+            )
 
 
 def test_trends_without_entries_is_a_friendly_empty_state(open_page, clinician):
@@ -45,7 +54,9 @@ def test_a_new_entry_shows_at_once_despite_the_cache(open_page, db, clinician):
 
 
 def test_period_selector_changes_the_rows(open_page, db, clinician):
-    interactions.log(db, clinician, InteractionDraft(token=token(), occurred_on=clinician.today() - timedelta(days=200), rating=2))
+    interactions.log(
+        db, clinician, InteractionDraft(token=token(), occurred_on=clinician.today() - timedelta(days=200), rating=2)
+    )
     interactions.log(db, clinician, InteractionDraft(token=token(), occurred_on=clinician.today(), rating=2))
     at = open_page("trends", clinician)
     assert len(at.dataframe[0].value) == 1
@@ -83,3 +94,28 @@ def test_my_data_offers_download_and_erase(open_page, db, clinician):
     assert not at.exception
     next(b for b in at.button if b.label == "Prepare my download").click().run()
     assert isinstance(at.session_state["my_data_zip"], bytes)
+
+
+def test_chart_csv_downloads_neutralise_a_formula_in_a_tag_name(open_page, db, administrator, clinician, monkeypatch):
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    from tracker.services import named_lists
+
+    offered: dict[str, bytes] = {}
+    keep = MemoryMediaFileStorage.load_and_get_id
+
+    def record(self, path_or_data, mimetype, kind, filename=None):
+        offered[filename] = path_or_data
+        return keep(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    formula = '=HYPERLINK("http://x")'
+    tag_id = named_lists.create_tag(db, administrator, token=token(), name=formula)
+    for _ in range(3):
+        interactions.log(
+            db, clinician, InteractionDraft(token=token(), occurred_on=clinician.today(), rating=-2, tag_ids=(tag_id,))
+        )
+    at = open_page("trends", clinician)
+    assert not at.exception
+    assert '\'=HYPERLINK(""http://x"")' in offered["tags.csv"].decode()
+    assert not any(line.startswith("=") for line in offered["tags.csv"].decode().splitlines())
