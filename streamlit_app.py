@@ -1,6 +1,6 @@
 """Shared Load: entry point. Sign-in gate, then navigation by role.
 
-Page modules only define functions; `pages.navigation` decides which pages a person's navigation
+Page modules only define functions; `pages.ui.navigation` decides which pages a person's navigation
 holds. Services re-check every permission, so a page missing from the navigation is a
 convenience, never the protection.
 """
@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import account, sign_in
-from pages._session import current_actor, db, show_flash, sign_out
-from pages.navigation import URL_PATHS, page, pages_for
+from pages.gate import sign_in
+from pages.me import account
+from pages.ui.session import current_actor, db, show_flash, sign_out
+from pages.ui.navigation import URL_PATHS, page, pages_for
 from tracker.errors import SharedLoadError
 from tracker.services import auth
 

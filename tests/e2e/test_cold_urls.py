@@ -1,12 +1,16 @@
 """The very first request a freshly started server sees may be any URL: it must show sign-in only.
 
 Streamlit 1.67 treats the first script run of a process as an old-style `pages/` folder app
-until `st.navigation` has run once: a URL named like a file in `pages/` runs that file as the
-script instead of `streamlit_app.py` (see pages/_entry.py), and any other URL is first looked up
-among those files. So each URL here is the first request of its own new server process. The
+until `st.navigation` has run once: it makes a page of every `pages/*.py` file and runs the one
+named like the URL instead of `streamlit_app.py`. `pages/` therefore holds no such file, only
+`__init__.py` and one subpackage per audience (see docs/ARCHITECTURE.md, "Pages"): a page URL
+matches no file, Streamlit says "Page not found" once and runs `streamlit_app.py`, whose gate
+answers with the sign-in. So each URL here is the first request of its own new server process;
+the notice is closed, and a second session on the same server must not see it again. The
 servers start in small parallel batches (their first run imports the whole app, the slow part)
 and every test then checks what its URL showed.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,14 +20,22 @@ from pathlib import Path
 
 import pytest
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import (
+    CLINICIAN,
     ROOT,
+    close_page_not_found,
+    headings,
     main,
     new_context,
+    open_app,
     page_not_found,
     seed,
     spawn_server,
     sqlite_url,
+    start_server,
+    submit_sign_in,
     wait_for_app,
     wait_until_healthy,
 )
@@ -37,7 +49,7 @@ FIRST_RUN_TIMEOUT_MS = 90_000
 def known_url_paths() -> list[str]:
     """Every url_path the app declares (the navigation module, else the entry point's source)."""
     try:
-        from pages.navigation import URL_PATHS
+        from pages.ui.navigation import URL_PATHS
 
         return list(URL_PATHS)
     except ImportError:
@@ -49,7 +61,7 @@ URL_PATHS = list(dict.fromkeys(["", *known_url_paths()]))  # "" is the default p
 
 # Page content that must never show before signing in: each declared page title, the admin table.
 try:
-    from pages.navigation import PAGES
+    from pages.ui.navigation import PAGES
 
     PAGE_TITLES = {p.url_path: p.title for p in PAGES}
 except ImportError:
@@ -58,7 +70,7 @@ except ImportError:
 
 @dataclass(frozen=True)
 class FirstView:
-    """What the browser showed for the first request to a new server."""
+    """What the browser showed for a request to a new server (after closing a "Page not found")."""
 
     url: str
     main_text: str
@@ -68,13 +80,14 @@ class FirstView:
     sign_out: bool
     tables: int
     exception: str | None
-    page_not_found: bool
+    page_not_found: bool  # Streamlit's notice was open over the page (it is closed before looking further)
 
     def describe(self) -> str:
         return f"{self.url}: headings={self.headings} navigation={self.navigation}\n{self.main_text[:600]}"
 
 
 def _look(page) -> FirstView:
+    notice = close_page_not_found(page)
     body = main(page)
     exceptions = page.locator('[data-testid="stException"]')
     return FirstView(
@@ -90,16 +103,22 @@ def _look(page) -> FirstView:
         sign_out=page.get_by_role("button", name="Sign out").count() > 0,
         tables=page.locator('[data-testid="stDataFrame"], [data-testid="stTable"]').count(),
         exception=exceptions.first.inner_text() if exceptions.count() else None,
-        page_not_found=page_not_found(page).count() > 0,
+        page_not_found=notice,
     )
 
 
-def first_views(browser, workdir: Path, paths: list[str]) -> dict[str, FirstView | str]:
-    """Open each path as the first request of its own new server; a failure is kept as text."""
+@dataclass(frozen=True)
+class ColdURL:
+    first: FirstView | str  # the first request the server ever saw (a failure is kept as text)
+    again: FirstView | str  # then a new session on the same URL of the same server
+
+
+def first_views(browser, workdir: Path, paths: list[str]) -> dict[str, ColdURL]:
+    """Open each path as the first request of its own new server, then again in a new session."""
     template = workdir / "template"
     template.mkdir()
     seed(sqlite_url(template))  # someone exists, so signed out means the sign-in form
-    views: dict[str, FirstView | str] = {}
+    views: dict[str, ColdURL] = {}
     # One context for all: each server is its own origin, so the pages share no session.
     context = new_context(browser)
     for start in range(0, len(paths), BATCH):
@@ -117,11 +136,7 @@ def first_views(browser, workdir: Path, paths: list[str]) -> dict[str, FirstView
                 page.goto(server.url(path), wait_until="commit")  # the first runs overlap
                 pages.append(page)
             for path, page, server in zip(batch, pages, servers):
-                try:
-                    wait_for_app(page, timeout=FIRST_RUN_TIMEOUT_MS)
-                    views[path] = _look(page)
-                except Exception as error:  # noqa: BLE001 - reported by the path's own test
-                    views[path] = f"{type(error).__name__}: {error}\n--- server log ---\n{server.log()[-3000:]}"
+                views[path] = ColdURL(_attempt(page, server), _attempt(context.new_page(), server, path))
         finally:
             for page in pages:
                 page.close()
@@ -131,15 +146,28 @@ def first_views(browser, workdir: Path, paths: list[str]) -> dict[str, FirstView
     return views
 
 
+def _attempt(page, server, path: str | None = None) -> FirstView | str:
+    """Wait for the page's first run (opening `path` first if given) and look; a failure becomes text."""
+    try:
+        if path is not None:
+            page.goto(server.url(path), wait_until="commit")
+        wait_for_app(page, timeout=FIRST_RUN_TIMEOUT_MS)
+        return _look(page)
+    except Exception as error:  # noqa: BLE001 - reported by the path's own test
+        return f"{type(error).__name__}: {error}\n--- server log ---\n{server.log()[-3000:]}"
+    finally:
+        if path is not None:
+            page.close()
+
+
 @pytest.fixture(scope="module")
-def cold_views(browser, tmp_path_factory) -> dict[str, FirstView | str]:
+def cold_views(browser, tmp_path_factory) -> dict[str, ColdURL]:
     return first_views(browser, tmp_path_factory.mktemp("cold"), URL_PATHS)
 
 
 def assert_only_sign_in(view: FirstView | str) -> None:
     assert isinstance(view, FirstView), view
     assert view.exception is None, f"uncaught exception: {view.exception}\n{view.describe()}"
-    assert not view.page_not_found, f"'Page not found' over the sign-in\n{view.describe()}"
     assert "Traceback" not in view.main_text, view.describe()
     assert view.sign_in_form, f"no sign-in form\n{view.describe()}"
     assert view.headings == ("Shared Load",), f"more than the sign-in shows\n{view.describe()}"
@@ -156,7 +184,33 @@ def test_the_app_declares_the_pages_this_test_opens():
 
 @pytest.mark.parametrize("path", URL_PATHS, ids=lambda p: p or "root")
 def test_every_page_url_opened_first_shows_only_sign_in(cold_views, path):
-    view = cold_views[path]
-    assert_only_sign_in(view)
-    assert "Log an interaction" not in view.main_text
+    first = cold_views[path].first
+    assert_only_sign_in(first)
+    assert "Log an interaction" not in first.main_text
+    if path == "":
+        assert not first.page_not_found, "'Page not found' at the root"
 
+
+@pytest.mark.parametrize("path", URL_PATHS, ids=lambda p: p or "root")
+def test_a_later_session_on_that_server_sees_no_page_not_found(cold_views, path):
+    again = cold_views[path].again
+    assert_only_sign_in(again)
+    assert not again.page_not_found, f"'Page not found' after the first request\n{again.describe()}"
+
+
+def test_signing_in_after_a_cold_page_url_opens_that_page(browser, tmp_path):
+    """A bookmark to /log on a server that has just started: the notice, the sign-in, then the page."""
+    seed(sqlite_url(tmp_path))
+    server = start_server(sqlite_url(tmp_path), tmp_path)
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        open_app(page, server.url("log"))
+        close_page_not_found(page)
+        submit_sign_in(page, CLINICIAN.email, CLINICIAN.password)
+        expect(main(page).get_by_role("heading", name="Log an interaction")).to_be_visible()
+        assert headings(page)[0] == "Log an interaction"
+        assert page.url == server.url("log")
+    finally:
+        context.close()
+        server.stop()

@@ -42,7 +42,7 @@ EXPECTED = {
 
 def declared_titles(roles) -> list[str]:
     """The navigation the app declares for these roles, in order (pages added later included)."""
-    from pages.navigation import pages_for
+    from pages.ui.navigation import pages_for
 
     return [spec.title for specs in pages_for(roles).values() for spec in specs]
 
@@ -71,6 +71,7 @@ def test_every_role_sees_only_its_pages_and_each_opens_cleanly(seeded_server, pa
 def test_clinician_cannot_open_an_admin_page_by_url(seeded_server, page):
     # A full load of /people is a new Streamlit session: signed out, it shows the sign-in only.
     open_app(page, seeded_server.url("people"))
+    close_page_not_found(page)  # Streamlit's one-time notice if this is the server's first request
     sign_in_form_only(page)
     assert "People" not in headings(page)
 

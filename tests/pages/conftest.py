@@ -35,7 +35,7 @@ def open_app(engine):
 
 @pytest.fixture
 def open_page(engine):
-    """One page function rendered on its own, signed in as `actor`."""
+    """One page function (module under pages/, e.g. "me.log") rendered on its own, signed in as `actor`."""
 
     def open_(module: str, actor, function: str = "render") -> AppTest:
         at = AppTest.from_function(_render_page, args=(module, function), default_timeout=30)

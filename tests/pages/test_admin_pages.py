@@ -5,14 +5,14 @@ from tracker.queries import administration
 
 
 def test_admin_pages_open_cleanly(open_page, administrator):
-    for module, title in [("people", "People"), ("units", "Units"), ("tags", "Tags"), ("audit", "Audit log")]:
+    for module, title in [("admin.people", "People"), ("admin.units", "Units"), ("admin.tags", "Tags"), ("admin.audit", "Audit log")]:
         at = open_page(module, administrator)
         assert not at.exception, module
         assert at.title[0].value == title
 
 
 def test_adding_a_tag_through_the_page_stores_it_once_and_clears_the_form(open_page, db, administrator):
-    at = open_page("tags", administrator)
+    at = open_page("admin.tags", administrator)
     at.text_input[0].input("Team debrief")
     at.button[0].click().run()
     assert not at.exception
@@ -21,7 +21,7 @@ def test_adding_a_tag_through_the_page_stores_it_once_and_clears_the_form(open_p
 
 
 def test_duplicate_unit_name_is_refused_on_the_page(open_page, db, administrator):
-    at = open_page("units", administrator)
+    at = open_page("admin.units", administrator)
     for _ in range(2):
         at.text_input[0].input("Oncology")
         at.button[0].click().run()
@@ -30,13 +30,13 @@ def test_duplicate_unit_name_is_refused_on_the_page(open_page, db, administrator
 
 
 def test_clinician_is_refused_by_the_service_even_on_an_admin_page(open_page, clinician):
-    at = open_page("people", clinician)
+    at = open_page("admin.people", clinician)
     assert at.exception  # NotAllowed from the service: the page itself has no say
     assert not at.dataframe  # nothing of the people list was shown
 
 
 def test_invite_shows_the_temporary_password_once(open_page, db, administrator):
-    at = open_page("people", administrator)
+    at = open_page("admin.people", administrator)
     form = [t for t in at.text_input if t.key is None or "invite" in str(t.key)]
     form[0].input("Nia Nurse")
     form[1].input("nia@example.org")
@@ -49,7 +49,7 @@ def test_invite_shows_the_temporary_password_once(open_page, db, administrator):
 
 
 def test_roles_are_changed_with_one_tap_each(open_page, db, administrator, clinician):
-    at = open_page("people", administrator)
+    at = open_page("admin.people", administrator)
     person = next(s for s in at.selectbox if s.label == "Person")
     person.select_index(next(i for i, o in enumerate(person.options) if clinician.email in o)).run()
     roles = at.pills[-1]  # the edit form comes after the invite form

@@ -1,7 +1,7 @@
 """The sign-in gate, first run and role navigation, through the real entry script."""
 from __future__ import annotations
 
-from pages.navigation import pages_for
+from pages.ui.navigation import pages_for
 from tests.conftest import PASSWORD
 from tracker.domain import Role
 from tracker.services import people
@@ -111,9 +111,16 @@ def test_an_admin_url_shows_nothing_of_the_page_to_a_clinician(open_app, clinici
 
 
 def test_signed_out_every_url_shows_only_sign_in(open_app, administrator):
-    from pages.navigation import URL_PATHS
+    from pages.ui.navigation import URL_PATHS
 
     for url_path in URL_PATHS:
         at = open_app(url_path=url_path)
         assert [t.value for t in at.title] == ["Shared Load"], url_path
         assert [i.label for i in at.text_input] == ["E-mail", "Password"]
+
+
+def test_pages_folder_holds_no_file_streamlit_could_run_instead_of_the_gate():
+    """Streamlit 1.67 runs `pages/<url>.py` for a new server's first request (docs/ARCHITECTURE.md, "Pages")."""
+    from tests.conftest import ROOT
+
+    assert [p.name for p in (ROOT / "pages").glob("*.py")] == ["__init__.py"]

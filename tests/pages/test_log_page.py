@@ -9,7 +9,7 @@ from tracker.services import interactions
 
 
 def test_form_has_everything_a_clinician_needs(open_page, clinician):
-    at = open_page("log", clinician)
+    at = open_page("me.log", clinician)
     assert not at.exception
     assert at.title[0].value == "Log an interaction"
     assert "Never enter patient identifiers" in at.caption[0].value
@@ -20,7 +20,7 @@ def test_form_has_everything_a_clinician_needs(open_page, clinician):
 
 
 def test_saving_stores_one_entry_and_shows_it_literally(open_page, db, clinician):
-    at = open_page("log", clinician)
+    at = open_page("me.log", clinician)
     at.pills[0].set_value(2)
     at.text_area[0].input("**bold** <b>html</b>")
     at.button[0].click().run()
@@ -32,14 +32,14 @@ def test_saving_stores_one_entry_and_shows_it_literally(open_page, db, clinician
 
 
 def test_missing_rating_is_refused_and_nothing_is_stored(open_page, db, clinician):
-    at = open_page("log", clinician)
+    at = open_page("me.log", clinician)
     at.button[0].click().run()
     assert "how the interaction left you" in at.error[0].value
     assert entries.recent(db, clinician) == []
 
 
 def test_identifier_needs_save_anyway(open_page, db, clinician):
-    at = open_page("log", clinician)
+    at = open_page("me.log", clinician)
     at.pills[0].set_value(-1)
     at.text_area[0].input("Her son called from 555-123-4567")
     at.button[0].click().run()
@@ -52,7 +52,7 @@ def test_identifier_needs_save_anyway(open_page, db, clinician):
 
 def test_owner_edits_and_deletes_an_entry(open_page, db, clinician):
     interactions.log(db, clinician, InteractionDraft(token=uuid.uuid4().hex, occurred_on=clinician.today(), rating=1))
-    at = open_page("log", clinician)
+    at = open_page("me.log", clinician)
     at.button(key=f"edit:{entries.recent(db, clinician)[0].id}").click().run()
     next(p for p in at.pills if p.key.startswith("edit:") and p.key.endswith(":rating")).set_value(-2)
     next(b for b in at.button if b.label == "Save changes").click().run()

@@ -27,7 +27,7 @@ def log_days(db, actor, days: int, ratings=(2, -1, 1)) -> None:
 
 
 def test_trends_without_entries_is_a_friendly_empty_state(open_page, clinician):
-    at = open_page("trends", clinician)
+    at = open_page("me.trends", clinician)
     assert not at.exception
     assert "Nothing to show yet" in at.info[0].value
     assert not at.error
@@ -36,7 +36,7 @@ def test_trends_without_entries_is_a_friendly_empty_state(open_page, clinician):
 def test_trends_shows_charts_tables_and_downloads(open_page, db, clinician):
     log_days(db, clinician, 25)
     checkins.submit(db, clinician, token=token(), answers=CheckInAnswers(brs=(4, 2, 4, 2, 4, 2), burnout=1, load=3))
-    at = open_page("trends", clinician)
+    at = open_page("me.trends", clinician)
     assert not at.exception
     subheaders = [s.value for s in at.subheader]
     assert subheaders[:2] == ["Daily balance", "Fulfilling and draining, week by week"]
@@ -46,7 +46,7 @@ def test_trends_shows_charts_tables_and_downloads(open_page, db, clinician):
 
 def test_a_new_entry_shows_at_once_despite_the_cache(open_page, db, clinician):
     log_days(db, clinician, 2)
-    at = open_page("trends", clinician)
+    at = open_page("me.trends", clinician)
     before = at.dataframe[0].value["entries"].sum()
     log_days(db, clinician, 1, ratings=(3,))
     at.run()
@@ -58,14 +58,14 @@ def test_period_selector_changes_the_rows(open_page, db, clinician):
         db, clinician, InteractionDraft(token=token(), occurred_on=clinician.today() - timedelta(days=200), rating=2)
     )
     interactions.log(db, clinician, InteractionDraft(token=token(), occurred_on=clinician.today(), rating=2))
-    at = open_page("trends", clinician)
+    at = open_page("me.trends", clinician)
     assert len(at.dataframe[0].value) == 1
     at.segmented_control(key="trends:period").set_value("All").run()
     assert len(at.dataframe[0].value) == 2
 
 
 def test_home_reminds_of_a_due_check_in_and_prompts_when_strained(open_page, db, clinician):
-    at = open_page("home", clinician)
+    at = open_page("me.home", clinician)
     assert any("check-in is due" in i.value for i in at.info)
     checkins.submit(db, clinician, token=token(), answers=CheckInAnswers(brs=(1, 5, 1, 5, 1, 5), burnout=4, load=9))
     at.run()
@@ -74,7 +74,7 @@ def test_home_reminds_of_a_due_check_in_and_prompts_when_strained(open_page, db,
 
 
 def test_check_in_form_saves_and_refuses_missing_answers(open_page, db, clinician):
-    at = open_page("checkin", clinician)
+    at = open_page("me.checkin", clinician)
     at.button[0].click().run()
     assert "statement 1" in at.error[0].value
     assert checkin_history.history(db, clinician) == []
@@ -90,7 +90,7 @@ def test_check_in_form_saves_and_refuses_missing_answers(open_page, db, clinicia
 
 def test_my_data_offers_download_and_erase(open_page, db, clinician):
     log_days(db, clinician, 1)
-    at = open_page("my_data", clinician)
+    at = open_page("me.my_data", clinician)
     assert not at.exception
     next(b for b in at.button if b.label == "Prepare my download").click().run()
     assert isinstance(at.session_state["my_data_zip"], bytes)
@@ -115,7 +115,7 @@ def test_chart_csv_downloads_neutralise_a_formula_in_a_tag_name(open_page, db, a
         interactions.log(
             db, clinician, InteractionDraft(token=token(), occurred_on=clinician.today(), rating=-2, tag_ids=(tag_id,))
         )
-    at = open_page("trends", clinician)
+    at = open_page("me.trends", clinician)
     assert not at.exception
     assert '\'=HYPERLINK(""http://x"")' in offered["tags.csv"].decode()
     assert not any(line.startswith("=") for line in offered["tags.csv"].decode().splitlines())

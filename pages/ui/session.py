@@ -99,9 +99,3 @@ def show_flash() -> None:
     message = st.session_state.pop("flash", None)
     if message:
         st.toast(message, icon=":material/check_circle:")
-
-
-if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py
-    from pages._entry import run_app
-
-    run_app()

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from pages._session import actor, db, flash, keep_session
+from pages.ui.session import actor, db, flash, keep_session
 from tracker.domain import Actor
 from tracker.errors import SharedLoadError
 from tracker.services import auth
@@ -100,9 +100,3 @@ def _password_form(me: Actor) -> None:
             keep_session(changed)
             flash("Password changed")
             st.rerun()
-
-
-if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py
-    from pages._entry import run_app
-
-    run_app()

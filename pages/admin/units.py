@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._session import actor, db
-from pages._widgets import named_list_editor
+from pages.ui.session import actor, db
+from pages.ui.widgets import named_list_editor
 from tracker.queries import administration
 from tracker.services import named_lists
 
@@ -23,9 +23,3 @@ def render() -> None:
         rename=lambda s, unit, name: named_lists.rename_unit(s, me, unit.id, name=name),
         toggle=lambda s, unit: named_lists.set_unit_active(s, me, unit.id, active=not unit.active),
     )
-
-
-if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py
-    from pages._entry import run_app
-
-    run_app()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._session import actor, db, sign_out
+from pages.ui.session import actor, db, sign_out
 from tracker.queries import my_data
 from tracker.services import mydata
 
@@ -37,9 +37,3 @@ def _confirm_erase(me) -> None:
             mydata.erase(session, me)
         sign_out()
         st.rerun()
-
-
-if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py
-    from pages._entry import run_app
-
-    run_app()

@@ -7,9 +7,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from pages import _charts, navigation
-from pages._session import actor, db
-from pages._widgets import early_warning_prompt
+from pages.ui import charts, navigation
+from pages.ui.session import actor, db
+from pages.ui.widgets import early_warning_prompt
 from tracker.domain import Actor
 from tracker.export import table_csv
 from tracker.queries import trends
@@ -32,7 +32,7 @@ def render() -> None:
     data = _load(me.id, version, me.today(), trends.PERIODS[period], me)
     if data.empty:
         st.info("Nothing to show yet. Log a few interactions and your trends appear here.")
-        st.page_link(navigation.page("log"), label="Log an interaction", icon=":material/edit_note:")
+        st.page_link(navigation.page("me.log"), label="Log an interaction", icon=":material/edit_note:")
         return
     early_warning_prompt(data.warning)
     if data.assessment.status == "insufficient":
@@ -41,16 +41,16 @@ def render() -> None:
         "Daily balance",
         "Bars: the sum of your ratings each day. Line: your smoothed trend. "
         "Grey band: from your usual level down to 'clearly below'.",
-        _charts.daily_balance,
+        charts.daily_balance,
         data.daily,
         "daily-balance",
     )
-    _section("Fulfilling and draining, week by week", None, _charts.weekly_split, data.weekly, "weekly")
+    _section("Fulfilling and draining, week by week", None, charts.weekly_split, data.weekly, "weekly")
     if data.tags["ranked"].any():
         _section(
             "What fulfils and what drains you",
             f"Tags with at least {trends.MIN_TAG_ENTRIES} entries in this period.",
-            _charts.tag_effects,
+            charts.tag_effects,
             data.tags,
             "tags",
         )
@@ -58,15 +58,15 @@ def render() -> None:
         _section(
             "Weekday and time of day",
             "Mean rating; green fulfils, red drains.",
-            _charts.weekly_pattern,
+            charts.weekly_pattern,
             data.pattern,
             "weekday-time",
         )
     if not data.checkins.empty:
         _section(
-            "Check-ins", "Dashed lines: the published cut-offs.", _charts.checkin_scores, data.checkins, "check-ins"
+            "Check-ins", "Dashed lines: the published cut-offs.", charts.checkin_scores, data.checkins, "check-ins"
         )
-        st.altair_chart(_charts.load_scores(data.checkins), width="stretch")
+        st.altair_chart(charts.load_scores(data.checkins), width="stretch")
 
 
 def _section(title: str, caption: str | None, chart, rows: pd.DataFrame, name: str) -> None:
@@ -98,9 +98,3 @@ def _readable(rows: pd.DataFrame) -> pd.DataFrame:
         elif pd.api.types.is_float_dtype(table[column]):
             table[column] = table[column].round(2)
     return table
-
-
-if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py
-    from pages._entry import run_app
-
-    run_app()

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._session import actor, db, flash, form_generation, form_token, next_form
-from pages._widgets import NO_IDENTIFIERS, interaction_fields, rating_label
+from pages.ui.session import actor, db, flash, form_generation, form_token, next_form
+from pages.ui.widgets import NO_IDENTIFIERS, interaction_fields, rating_label
 from tracker.domain import TRUST_ANSWERS, Actor, time_of_day
 from tracker.errors import PossibleIdentifier, SharedLoadError
 from tracker.queries import entries
@@ -128,9 +128,3 @@ def _edit(me: Actor, entry: Entry, tags) -> None:
             st.session_state.pop(flagged_key, None)
             flash("Entry updated")
             st.rerun()
-
-
-if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py
-    from pages._entry import run_app
-
-    run_app()

@@ -115,9 +115,3 @@ def load_scores(checkins: pd.DataFrame) -> alt.Chart:
         )
         .properties(height=160)
     )
-
-
-if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py
-    from pages._entry import run_app
-
-    run_app()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._session import actor, db
+from pages.ui.session import actor, db
 from tracker.queries import administration
 
 
@@ -21,9 +21,3 @@ def render() -> None:
         hide_index=True,
         width="stretch",
     )
-
-
-if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py
-    from pages._entry import run_app
-
-    run_app()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._session import actor, db, flash, form_generation, form_token, next_form
+from pages.ui.session import actor, db, flash, form_generation, form_token, next_form
 from tracker.errors import SharedLoadError
 from tracker.queries import checkin_history
 from tracker.scoring import BRS_ANSWERS, BRS_ITEMS, BURNOUT_OPTIONS, LOAD_QUESTION, CheckInAnswers
@@ -53,9 +53,3 @@ def render() -> None:
         "Brief Resilience Scale: Smith et al., 2008, International Journal of Behavioral Medicine 15:194–200. "
         "Single-item burnout measure: Dolan et al., 2015, Journal of General Internal Medicine 30:582–587."
     )
-
-
-if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py
-    from pages._entry import run_app
-
-    run_app()

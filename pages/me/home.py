@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import navigation
-from pages._session import actor, db
-from pages._widgets import early_warning_prompt
+from pages.ui import navigation
+from pages.ui.session import actor, db
+from pages.ui.widgets import early_warning_prompt
 from tracker.domain import Role
 from tracker.queries import trends
 
@@ -19,20 +19,14 @@ def render() -> None:
         early_warning_prompt(warning)
         st.write("How did your last patient interaction leave you? It takes less than 15 seconds to log.")
         if st.button("Log an interaction", type="primary", icon=":material/edit_note:"):
-            st.switch_page(navigation.page("log"))
+            st.switch_page(navigation.page("me.log"))
         if checkin.due:
             st.info("Your weekly check-in is due: six short statements, one question about burnout and your load.",
                     icon=":material/self_improvement:")
-            st.page_link(navigation.page("checkin"), label="Do the check-in", icon=":material/self_improvement:")
-        st.page_link(navigation.page("trends"), label="See my trends", icon=":material/monitoring:")
+            st.page_link(navigation.page("me.checkin"), label="Do the check-in", icon=":material/self_improvement:")
+        st.page_link(navigation.page("me.trends"), label="See my trends", icon=":material/monitoring:")
         st.caption("Your entries, reflections and trends are private. No manager, coordinator or administrator can read them.")
     if me.has(Role.ADMINISTRATOR):
         st.subheader("Administration")
-        for module in ("people", "units", "tags", "audit"):
+        for module in ("admin.people", "admin.units", "admin.tags", "admin.audit"):
             st.page_link(navigation.page(module))
-
-
-if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py
-    from pages._entry import run_app
-
-    run_app()

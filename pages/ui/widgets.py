@@ -5,7 +5,7 @@ from datetime import date
 
 import streamlit as st
 
-from pages._session import db, flash, form_generation, form_token, next_form
+from pages.ui.session import db, flash, form_generation, form_token, next_form
 from tracker.domain import RATING_LABELS, TIMES_OF_DAY, TRUST_ANSWERS, TRUST_QUESTIONS, InteractionDraft
 from tracker.errors import SharedLoadError
 from tracker.queries.entries import Entry, TagOption
@@ -106,12 +106,6 @@ def run_action(action, done: str, form: str | None = None):
     flash(done)
     st.rerun()
     return result
-
-
-if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py
-    from pages._entry import run_app
-
-    run_app()
 
 
 def early_warning_prompt(warning) -> None:

@@ -6,7 +6,7 @@ import os
 
 import streamlit as st
 
-from pages._session import db, sign_in_as
+from pages.ui.session import db, sign_in_as
 from tracker.errors import SharedLoadError
 from tracker.services import auth
 
@@ -92,9 +92,3 @@ def _sso_configured() -> bool:
         return "auth" in st.secrets
     except FileNotFoundError:
         return False
-
-
-if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py
-    from pages._entry import run_app
-
-    run_app()

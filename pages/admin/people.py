@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._session import actor, db, form_token, next_form
-from pages._widgets import run_action
+from pages.ui.session import actor, db, form_token, next_form
+from pages.ui.widgets import run_action
 from tracker.domain import PROFESSIONS, Role
 from tracker.errors import SharedLoadError
 from tracker.queries import administration
@@ -120,9 +120,3 @@ def _show_new_password() -> None:
         email, password = st.session_state.pop("new_password")
         st.success(f"Temporary password for {email} — pass it on privately; they choose their own at first sign-in:")
         st.code(password, language=None)
-
-
-if __name__ == "__main__":  # Streamlit ran this file for a first request to its URL: see pages/_entry.py
-    from pages._entry import run_app
-
-    run_app()
