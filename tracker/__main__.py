@@ -1,4 +1,6 @@
-"""The command line: `python -m tracker migrate | demo | evaluate-warning`. Same services as the app."""
+"""The command line: `python -m tracker migrate | demo | evaluate-warning | send-notifications`.
+
+Same services as the app."""
 
 from __future__ import annotations
 
@@ -24,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     warning.add_argument("--people", type=int, default=200)
     warning.add_argument("--years", type=float, default=1.0)
     warning.add_argument("--seed", type=int, default=7)
+    sender = commands.add_parser("send-notifications", help="deliver the notification e-mails (needs SMTP_URL)")
+    sender.add_argument("--once", action="store_true", help="deliver what is due now, then stop")
+    sender.add_argument("--lease-seconds", type=float, default=600, help=argparse.SUPPRESS)  # tests
     args = parser.parse_args(argv)
 
     try:
@@ -49,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
             return evaluate_warning.main(
                 ["--people", str(args.people), "--years", str(args.years), "--seed", str(args.seed)]
             )
+        elif args.command == "send-notifications":
+            from tracker import mail
+
+            return mail.main(once=args.once, lease_seconds=args.lease_seconds)
     except SharedLoadError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -36,8 +36,13 @@ class AuditKind(StrEnum):
     ACCESS_REFUSED = "access to someone else's data refused"
     # peer support (the conversations issue)
     QUEUE_VIEWED = "coordinator's queue viewed"
-    MATCH_DECIDED = "match decided"
+    MATCHES_PROPOSED = "matches proposed"
+    MATCH_APPROVED = "match approved"
+    MATCH_SWAPPED = "supporter swapped"
+    MATCH_DECLINED = "match declined"
+    REQUEST_DECLINED = "request declined"
     SUPPORTER_TRAINED = "supporter marked trained"
+    SUPPORTER_UNTRAINED = "supporter training mark removed"
     OUTCOMES_VIEWED = "program outcomes viewed"
 
 

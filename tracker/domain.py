@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -36,6 +36,11 @@ TRUST_QUESTIONS = {
 }
 
 NOTE_MAX_CHARS = 2000
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """Every stored time is UTC; SQLite hands it back without its time zone."""
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
 def time_of_day(hour: int) -> str:
@@ -104,3 +109,22 @@ class InteractionDraft:
     showed_humanity: int | None = None
     note: str | None = None
     save_anyway: bool = False
+
+
+# ---- peer support ------------------------------------------------------------------------------
+
+URGENCIES = {"this_week": "This week", "soon": "Soon", "when_possible": "When possible"}
+LINE_MAX_CHARS = 300  # the optional line for the coordinator, and a reason for declining
+
+
+@dataclass(frozen=True)
+class RequestDraft:
+    """What the "Ask for a conversation" form sends; checked by `validation.clean_request`."""
+
+    token: str
+    topic_ids: tuple[int, ...]
+    urgency: str | None
+    load_before: int | None
+    same_profession: bool = False
+    not_my_unit: bool = False
+    note_for_coordinator: str | None = None

@@ -44,6 +44,7 @@ class Scope(StrEnum):
 class Action(StrEnum):
     # the installation
     PREPARE_INSTALLATION = "prepare the installation"
+    RUN_SWEEPS = "expire requests and send reminders"
     CREATE_FIRST_ADMINISTRATOR = "create first administrator"
     FILL_DEMO = "fill demo organisation"
     # one's own account
@@ -79,6 +80,7 @@ class Action(StrEnum):
     DECIDE_MATCH = "decide a match"
     MARK_SUPPORTER_TRAINED = "mark supporter trained"
     ACT_IN_CONVERSATION = "act in a conversation"
+    READ_NOTIFICATIONS = "read my notifications"
     READ_OUTCOMES = "read program outcomes"
 
 
@@ -120,6 +122,7 @@ def own(kind: str, actor_or_id: Actor | int) -> Resource:
 
 POLICY: dict[Action, Rule] = {
     Action.PREPARE_INSTALLATION: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM),
+    Action.RUN_SWEEPS: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM),
     Action.CREATE_FIRST_ADMINISTRATOR: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
     Action.FILL_DEMO: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
     Action.SIGN_IN: Rule(ANYONE, Scope.OWN),
@@ -143,14 +146,15 @@ POLICY: dict[Action, Rule] = {
     Action.RESET_PASSWORD: Rule(ADMINISTRATOR, Scope.ROLE, audited=True),
     Action.MANAGE_LISTS: Rule(ADMINISTRATOR, Scope.ROLE, audited=True),
     Action.READ_AUDIT_LOG: Rule(ADMINISTRATOR, Scope.ROLE),
-    Action.ASK_FOR_CONVERSATION: Rule(CLINICIAN, Scope.OWN),
+    Action.ASK_FOR_CONVERSATION: Rule(CLINICIAN, Scope.OWN, private=True),
     Action.READ_REQUEST: Rule(CLINICIAN, Scope.PARTY),
-    Action.WITHDRAW_REQUEST: Rule(CLINICIAN, Scope.OWN),
+    Action.WITHDRAW_REQUEST: Rule(CLINICIAN, Scope.OWN, private=True),
     Action.EDIT_SUPPORTER_PROFILE: Rule(CLINICIAN, Scope.OWN),
+    Action.READ_NOTIFICATIONS: Rule(ANYONE, Scope.OWN),
     Action.READ_QUEUE: Rule(COORDINATOR, Scope.ROLE, audited=True),
     Action.DECIDE_MATCH: Rule(COORDINATOR, Scope.ROLE, audited=True),
     Action.MARK_SUPPORTER_TRAINED: Rule(COORDINATOR, Scope.ROLE, audited=True),
-    Action.ACT_IN_CONVERSATION: Rule(CLINICIAN, Scope.PARTY),
+    Action.ACT_IN_CONVERSATION: Rule(CLINICIAN, Scope.PARTY, private=True),
     Action.READ_OUTCOMES: Rule(COORDINATOR, Scope.GROUP, audited=True),
 }
 
@@ -170,6 +174,10 @@ PRIVATE_HISTORY = frozenset(
         Action.READ_TRENDS,
         Action.EXPORT_MY_DATA,
         Action.ERASE_MY_DATA,
+        Action.ASK_FOR_CONVERSATION,
+        Action.READ_REQUEST,
+        Action.WITHDRAW_REQUEST,
+        Action.ACT_IN_CONVERSATION,
     }
 )
 

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
-from tracker.domain import NOTE_MAX_CHARS, PROFESSIONS, RATING_LABELS, TIMES_OF_DAY, TRUST_ANSWERS, InteractionDraft
+from tracker.domain import (
+    LINE_MAX_CHARS,
+    NOTE_MAX_CHARS,
+    PROFESSIONS,
+    RATING_LABELS,
+    TIMES_OF_DAY,
+    TRUST_ANSWERS,
+    URGENCIES,
+    InteractionDraft,
+    RequestDraft,
+)
 from tracker.errors import PossibleIdentifier, ValidationError
 from tracker.identifiers import find_identifiers
 
@@ -26,7 +37,12 @@ class CleanInteraction:
     note: str | None
 
 
-def _is_int(value: object) -> bool:
+def is_id(value: object) -> bool:
+    """A row id a form could hold: a positive integer that fits the database's column."""
+    return is_int(value) and 0 < value < 2**63  # type: ignore[operator]
+
+
+def is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -47,17 +63,17 @@ def clean_interaction(draft: InteractionDraft, *, today: date, usable_tag_ids: s
         raise ValidationError("Please choose the date of the interaction.")
     if draft.occurred_on > today:
         raise ValidationError("The date cannot be in the future.")
-    if not _is_int(draft.rating) or draft.rating not in RATING_LABELS:
+    if not is_int(draft.rating) or draft.rating not in RATING_LABELS:
         raise ValidationError(
             "Please choose how the interaction left you, from -3 (very draining) to +3 (very fulfilling)."
         )
     if draft.time_of_day is not None and draft.time_of_day not in TIMES_OF_DAY:
         raise ValidationError("The time of day must be morning, afternoon, evening or night.")
     tag_ids = tuple(dict.fromkeys(draft.tag_ids or ()))
-    if any(not _is_int(t) or t not in usable_tag_ids for t in tag_ids):
+    if any(not is_int(t) or t not in usable_tag_ids for t in tag_ids):
         raise ValidationError("One of the chosen tags is not available any more. Please choose again.")
     for answer in (draft.felt_trusted, draft.showed_humanity):
-        if answer is not None and (not _is_int(answer) or answer not in TRUST_ANSWERS):
+        if answer is not None and (not is_int(answer) or answer not in TRUST_ANSWERS):
             raise ValidationError("Please answer the trust questions with No, Somewhat or Yes.")
     note = clean_note(draft.note, save_anyway=draft.save_anyway)
     return CleanInteraction(
@@ -118,3 +134,77 @@ def clean_profession(profession: object) -> str | None:
     if profession not in PROFESSIONS:
         raise ValidationError("Please choose a profession from the list.")
     return profession  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class CleanRequest:
+    topic_ids: tuple[int, ...]
+    urgency: str
+    load_before: int
+    same_profession: bool
+    not_my_unit: bool
+    note_for_coordinator: str | None
+
+
+def clean_request(draft: RequestDraft, *, usable_tag_ids: set[int]) -> CleanRequest:
+    """Check a request for a conversation; the line for the coordinator gets the identifier check too."""
+    topic_ids = clean_tag_ids(draft.topic_ids, usable_tag_ids, what="topic")
+    if not topic_ids:
+        raise ValidationError("Please choose at least one topic you would like to talk about.")
+    if draft.urgency not in URGENCIES:
+        raise ValidationError("Please choose how soon: this week, soon or when possible.")
+    load = clean_load(draft.load_before)
+    if not isinstance(draft.same_profession, bool) or not isinstance(draft.not_my_unit, bool):
+        raise ValidationError("Please answer the preferences with yes or no.")
+    line = clean_line(draft.note_for_coordinator, what="line for the coordinator")
+    if line and find_identifiers(line):
+        raise PossibleIdentifier(find_identifiers(line))
+    return CleanRequest(topic_ids, draft.urgency, load, draft.same_profession, draft.not_my_unit, line)
+
+
+def clean_load(value: object, *, what: str = "load") -> int:
+    """How heavy the load feels, 0 (none) to 10 (as heavy as it gets)."""
+    if not is_int(value) or not 0 <= value <= 10:
+        raise ValidationError(f"Please give the {what} as a whole number from 0 to 10.")
+    return value  # type: ignore[return-value]
+
+
+def clean_helpful(value: object) -> int:
+    if not is_int(value) or not 1 <= value <= 5:
+        raise ValidationError("Please say how helpful it was, from 1 (not at all) to 5 (very).")
+    return value  # type: ignore[return-value]
+
+
+def clean_line(text: object, *, what: str = "reason", required: bool = False) -> str | None:
+    """One short line of free text (a reason, a line for the coordinator): trimmed, bounded, printable."""
+    if text is None or (isinstance(text, str) and not text.strip()):
+        if required:
+            raise ValidationError(f"Please give a {what}.")
+        return None
+    if not isinstance(text, str):
+        raise ValidationError(f"The {what} must be text.")
+    text = " ".join(text.split())
+    if len(text) > LINE_MAX_CHARS:
+        raise ValidationError(f"The {what} can be at most {LINE_MAX_CHARS} characters.")
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") for c in text):
+        raise ValidationError(f"The {what} holds characters that cannot be shown.")
+    return text
+
+
+def clean_meeting_time(when: object, *, now: datetime) -> datetime:
+    """A meeting time: a real moment (time-zone aware), in the future, within a year."""
+    if not isinstance(when, datetime) or when.tzinfo is None:
+        raise ValidationError("Please choose a date and a time for the meeting.")
+    if when <= now:
+        raise ValidationError("The meeting time must be in the future.")
+    if when > now + timedelta(days=366):
+        raise ValidationError("The meeting time must be within the next year.")
+    return when.astimezone(UTC)  # every stored time is UTC
+
+
+def clean_tag_ids(tag_ids: object, usable: set[int], *, what: str) -> tuple[int, ...]:
+    if not isinstance(tag_ids, (tuple, list)) or not all(is_int(t) for t in tag_ids):
+        raise ValidationError(f"Please choose each {what} from the list.")
+    if not set(tag_ids) <= usable:
+        raise ValidationError(f"Please choose each {what} from the list.")
+    return tuple(sorted(set(tag_ids)))

@@ -26,7 +26,14 @@ def test_export_holds_my_entries_and_neutralises_formulas(db, clinician, make_pe
     interactions.log(db, other, InteractionDraft(token=token(), occurred_on=other.today(), rating=3, note="not yours"))
     checkins.submit(db, clinician, token=token(), answers=CheckInAnswers(brs=(3,) * 6, burnout=2, load=4))
     archive = zipfile.ZipFile(io.BytesIO(my_data.export(db, clinician)))
-    assert set(archive.namelist()) == {"interactions.csv", "check-ins.csv", "profile.csv", "my-data.json"}
+    assert set(archive.namelist()) == {
+        "interactions.csv",
+        "check-ins.csv",
+        "requests.csv",
+        "conversations-supported.csv",
+        "profile.csv",
+        "my-data.json",
+    }
     csv_text = archive.read("interactions.csv").decode()
     assert "'=HYPERLINK" in csv_text and "not yours" not in csv_text
     everything = json.loads(archive.read("my-data.json"))

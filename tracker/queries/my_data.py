@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import CheckIn, Interaction, Person, Unit
+from db.models import CheckIn, Interaction, Match, Person, SupportRequest, Unit
 from tracker.domain import Actor
 from tracker.export import build_zip
 from tracker.policy import Action
@@ -23,6 +23,17 @@ INTERACTION_COLUMNS = (
     "reflection",
     "logged_at",
 )
+REQUEST_COLUMNS = (
+    "asked_at",
+    "status",
+    "urgency",
+    "topics",
+    "load_before",
+    "line_for_coordinator",
+    "load_after",
+    "helpful",
+)
+SUPPORTED_COLUMNS = ("approved_at", "status", "meeting_at", "my_load_after", "wanted_support_myself")
 CHECKIN_COLUMNS = ("submitted_on", "brs_answers", "brs_score", "burnout", "load")
 
 
@@ -66,11 +77,54 @@ def export(db: Session, actor: Actor) -> bytes:
         "account_created": person.created_at,
         "exported_at": datetime.now(UTC),
     }
+    asked, supported = _peer_support(db, actor)
     return build_zip(
         {
             "interactions": (INTERACTION_COLUMNS, entries),
             "check-ins": (CHECKIN_COLUMNS, checks),
+            "requests": (REQUEST_COLUMNS, asked),
+            "conversations-supported": (SUPPORTED_COLUMNS, supported),
             "profile": (tuple(profile), [profile]),
         },
-        {"profile": profile, "interactions": entries, "check_ins": checks},
+        {
+            "profile": profile,
+            "interactions": entries,
+            "check_ins": checks,
+            "requests": asked,
+            "conversations_supported": supported,
+        },
     )
+
+
+def _peer_support(db: Session, actor: Actor) -> tuple[list[dict], list[dict]]:
+    """My requests with my feedback, and the conversations I supported with my own feedback."""
+    asked = []
+    for request in db.scalars(
+        select(SupportRequest).where(SupportRequest.seeker_id == actor.id).order_by(SupportRequest.id)
+    ):
+        met = next((m for m in request.matches if m.seeker_feedback_at is not None), None)
+        asked.append(
+            {
+                "asked_at": request.created_at,
+                "status": request.status,
+                "urgency": request.urgency,
+                "topics": sorted(t.name for t in request.topics),
+                "load_before": request.load_before,
+                "line_for_coordinator": request.note_for_coordinator,
+                "load_after": met.seeker_load_after if met else None,
+                "helpful": met.seeker_helpful if met else None,
+            }
+        )
+    supported = [
+        {
+            "approved_at": m.approved_at,
+            "status": m.status,
+            "meeting_at": m.meeting_at,
+            "my_load_after": m.supporter_load_after,
+            "wanted_support_myself": m.supporter_wants_support,
+        }
+        for m in db.scalars(
+            select(Match).where(Match.supporter_id == actor.id, Match.approved_at.is_not(None)).order_by(Match.id)
+        )
+    ]
+    return asked, supported

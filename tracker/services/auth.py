@@ -15,7 +15,7 @@ is then erased). Both are audited, and the person sees when the reset happened.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Person, RoleGrant, utcnow
 from tracker.audit import AuditKind, AuditRecord
-from tracker.domain import Actor, Role
+from tracker.domain import Actor, Role, as_utc
 from tracker.errors import SignInFailed, ValidationError
 from tracker.passwords import hash_password, needs_rehash, verify_password
 from tracker.policy import Action
@@ -47,7 +47,7 @@ def to_actor(person: Person) -> Actor:
         timezone=person.timezone,
         must_change_password=person.must_change_password,
         history_sealed=person.history_sealed,
-        password_reset_at=_aware(person.password_reset_at),
+        password_reset_at=as_utc(person.password_reset_at),
         session_epoch=person.session_epoch,
     )
 
@@ -200,13 +200,8 @@ def restart_history(db: Session, actor: Actor, *, confirm: str) -> Actor:
     return to_actor(person)
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
-
-
 def _expired(until: datetime | None) -> bool:
-    return until is not None and _aware(until) < utcnow()
+    return until is not None and as_utc(until) < utcnow()
 
 
 @cache

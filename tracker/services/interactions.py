@@ -10,7 +10,7 @@ from tracker.domain import Actor, InteractionDraft
 from tracker.errors import NotAllowed
 from tracker.policy import Action, Resource, own
 from tracker.services.boundary import action, not_yours
-from tracker.validation import CleanInteraction, clean_interaction
+from tracker.validation import CleanInteraction, clean_interaction, is_id
 
 ENTRY = "entry"
 
@@ -51,11 +51,7 @@ def delete(db: Session, actor: Actor, interaction_id: int) -> None:
 
 
 def _entry(db: Session, interaction_id: int) -> Interaction | None:
-    return db.get(Interaction, interaction_id) if _is_id(interaction_id) else None
-
-
-def _is_id(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
+    return db.get(Interaction, interaction_id) if is_id(interaction_id) else None
 
 
 def _resource(interaction: Interaction | None) -> Resource:

@@ -5,11 +5,26 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from db.models import CheckIn, FormSubmission, Interaction, InteractionTag, Person
+from db.models import (
+    CheckIn,
+    FormSubmission,
+    Interaction,
+    InteractionTag,
+    Match,
+    Notification,
+    OutboxMessage,
+    Person,
+    SupporterProfile,
+    SupportRequest,
+    utcnow,
+)
 from tracker.audit import AuditKind, AuditRecord
 from tracker.domain import Actor
+from tracker.notify import NotificationKind, notify
 from tracker.policy import Action
 from tracker.services.boundary import action
+from tracker.services.queue import decline
+from tracker.services.requests import LIVE
 
 
 def erase(db: Session, actor: Actor) -> None:
@@ -30,3 +45,33 @@ def erase_private_history(db: Session, person_id: int) -> None:
     db.execute(delete(Interaction).where(Interaction.person_id == person_id))
     db.execute(delete(CheckIn).where(CheckIn.person_id == person_id))
     db.execute(delete(FormSubmission).where(FormSubmission.person_id == person_id))
+    _anonymise_peer_support(db, person_id)
+
+
+def _anonymise_peer_support(db: Session, person_id: int) -> None:
+    """Requests and conversations lose the person, not the peer's side: the other person keeps
+    their own feedback, and outcomes keep anonymous counts. A request still in progress ends; a
+    conversation the person was to support goes back to the queue for the seeker."""
+    for request in db.scalars(select(SupportRequest).where(SupportRequest.seeker_id == person_id)):
+        if request.status in LIVE:
+            for match in request.matches:
+                if match.status in ("proposed", "approved", "scheduled"):
+                    if match.status != "proposed":
+                        notify(db, match.supporter_id, NotificationKind.MATCH_DECLINED, request.id)
+                    match.status = "withdrawn"
+            request.status, request.ended_at = "withdrawn", utcnow()
+        request.seeker_id, request.note_for_coordinator = None, None
+    for match in db.scalars(select(Match).where(Match.supporter_id == person_id)):
+        if match.status in ("proposed", "approved", "scheduled"):
+            decline(db, match, "the supporter left the program")
+        match.supporter_id = None
+    profile = db.get(SupporterProfile, person_id)
+    if profile is not None:
+        db.delete(profile)
+    db.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.notification_id.in_(select(Notification.id).where(Notification.person_id == person_id)),
+            OutboxMessage.state == "pending",
+        )
+    )
+    db.execute(delete(Notification).where(Notification.person_id == person_id))

@@ -17,7 +17,7 @@ from tracker.domain import Actor
 from tracker.errors import ValidationError
 from tracker.policy import Action
 from tracker.services.boundary import action
-from tracker.validation import clean_name
+from tracker.validation import clean_name, is_id
 
 
 @dataclass(frozen=True)
@@ -116,8 +116,7 @@ def set_tag_retired(db: Session, actor: Actor, tag_id: int, *, retired: bool) ->
 
 
 def _row(db: Session, kind: NamedList, row_id: int) -> Unit | Tag:
-    valid = isinstance(row_id, int) and not isinstance(row_id, bool) and 0 < row_id < 2**63
-    row = db.get(kind.model, row_id) if valid else None
+    row = db.get(kind.model, row_id) if is_id(row_id) else None
     if row is None:
         raise ValidationError(f"That {kind.noun} does not exist.")
     return row

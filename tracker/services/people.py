@@ -19,7 +19,7 @@ from tracker.errors import ValidationError
 from tracker.passwords import hash_password, temporary_password
 from tracker.policy import Action
 from tracker.services.boundary import action
-from tracker.validation import clean_email, clean_name, clean_profession
+from tracker.validation import clean_email, clean_name, clean_profession, is_id
 
 INVITATION_VALID = timedelta(days=7)
 RESET_VALID = timedelta(hours=72)
@@ -53,7 +53,7 @@ def invite_person(
         _check_unit(db, unit_id)
         if db.scalar(select(Person.id).where(Person.email == email)):
             raise ValidationError("Someone with this e-mail address already has an account.")
-        if supervisor_id is not None and (not _is_id(supervisor_id) or db.get(Person, supervisor_id) is None):
+        if supervisor_id is not None and (not is_id(supervisor_id) or db.get(Person, supervisor_id) is None):
             raise ValidationError("The chosen supervisor does not exist.")
         password = temporary_password()
         person = Person(
@@ -174,12 +174,8 @@ def _has_private_data(db: Session, person_id: int) -> bool:
     )
 
 
-def _is_id(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
-
-
 def _person(db: Session, person_id: int) -> Person:
-    person = db.get(Person, person_id) if _is_id(person_id) else None
+    person = db.get(Person, person_id) if is_id(person_id) else None
     if person is None:
         raise ValidationError("That person does not exist.")
     return person
@@ -198,7 +194,7 @@ def _clean_roles(roles: set[str]) -> set[str]:
 def _check_unit(db: Session, unit_id: int | None) -> None:
     if unit_id is None:
         return
-    unit = db.get(Unit, unit_id) if _is_id(unit_id) else None
+    unit = db.get(Unit, unit_id) if is_id(unit_id) else None
     if unit is None or not unit.active:
         raise ValidationError("The chosen unit does not exist or is closed.")
 
@@ -213,7 +209,7 @@ def _check_supervisor(db: Session, person: Person, supervisor_id: int | None) ->
         if current in seen:
             break
         seen.add(current)
-        boss = db.get(Person, current) if _is_id(current) else None
+        boss = db.get(Person, current) if is_id(current) else None
         if boss is None:
             raise ValidationError("The chosen supervisor does not exist.")
         current = boss.supervisor_id

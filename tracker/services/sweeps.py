@@ -1,0 +1,90 @@
+"""Time-driven steps nobody clicks: expiring stale requests, feedback due, overdue requests.
+
+Run by the notification sender on every round and before the coordinator's queue is shown; each
+run is idempotent (a notification already sent for the same request and person is not repeated).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from db.models import Match, Notification, Person, RoleGrant, SupportRequest, utcnow
+from tracker.domain import Role
+from tracker.notify import NotificationKind, notify
+from tracker.policy import Action
+from tracker.queries.program import program_settings
+from tracker.services.boundary import action
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    expired: int
+    feedback_due: int
+    overdue: int
+
+
+def run_sweeps(db: Session, *, now: datetime | None = None) -> SweepReport:
+    now = now or utcnow()
+    settings = program_settings(db)
+    with action(db, None, Action.RUN_SWEEPS) as act:
+        stale = db.scalars(
+            select(SupportRequest).where(
+                SupportRequest.status == "open",
+                SupportRequest.created_at < now - timedelta(days=settings.request_expiry_days),
+            )
+        ).all()
+        for request in stale:
+            request.status, request.ended_at, request.updated_at = "expired", now, now
+            notify(db, request.seeker_id, NotificationKind.REQUEST_EXPIRED, request.id)
+        due = 0
+        met_time = db.scalars(
+            select(Match).where(Match.status.in_(("scheduled", "met")), Match.meeting_at <= now)
+        ).all()
+        for match in met_time:
+            waiting = [
+                person
+                for person, given in (
+                    (match.request.seeker_id, match.seeker_feedback_at),
+                    (match.supporter_id, match.supporter_feedback_at),
+                )
+                if given is None
+            ]
+            for person in waiting:
+                if _not_yet(db, person, NotificationKind.FEEDBACK_DUE, match.request_id):
+                    notify(db, person, NotificationKind.FEEDBACK_DUE, match.request_id)
+                    due += 1
+        overdue = 0
+        late = db.scalars(
+            select(SupportRequest).where(
+                SupportRequest.status == "open",
+                SupportRequest.created_at < now - timedelta(hours=settings.response_target_hours),
+            )
+        ).all()
+        coordinators = db.scalars(
+            select(Person.id).join(RoleGrant).where(RoleGrant.role == Role.COORDINATOR, Person.active)
+        ).all()
+        for request in late:
+            for coordinator in coordinators:
+                if _not_yet(db, coordinator, NotificationKind.REQUEST_OVERDUE, request.id):
+                    notify(db, coordinator, NotificationKind.REQUEST_OVERDUE, request.id)
+                    overdue += 1
+        act.done()
+    return SweepReport(expired=len(stale), feedback_due=due, overdue=overdue)
+
+
+def _not_yet(db: Session, person_id: int | None, kind: NotificationKind, request_id: int) -> bool:
+    if person_id is None:
+        return False
+    return not db.scalar(
+        select(
+            exists().where(
+                Notification.person_id == person_id,
+                Notification.kind == kind.value,
+                Notification.request_id == request_id,
+            )
+        )
+    )
