@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Base, CheckIn, Interaction, InteractionTag, Person, RoleGrant, Tag, Unit
 from tracker.audit import AuditKind, AuditRecord
+from tracker.demo_peer import write_peer_support
 from tracker.domain import DEFAULT_TAGS, Role
 from tracker.errors import Conflict, ValidationError
 from tracker.passwords import hash_password
@@ -671,6 +672,9 @@ def fill_demo(
             if reset:
                 _delete_everything(db)
             _write(db, plan, password_hash)
+            write_peer_support(
+                db, seed=seed, today=today, clinician_email=CLINICIAN_EMAIL, coordinator_email=COORDINATOR_EMAIL
+            )
             detail = f"{len(plan.people)} people, {len(plan.units)} units, {days} days, seed {seed}"
             act.done(audit=AuditRecord(AuditKind.DEMO_FILLED, detail=detail))
     except Conflict:

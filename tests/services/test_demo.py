@@ -235,3 +235,21 @@ def test_default_demo_completes(db):
     [event] = db.scalars(select(AuditEvent)).all()
     assert event.action == "demo organisation created"
     assert max(db.scalars(select(Interaction.occurred_on).distinct())) <= date.today()
+
+
+def test_demo_program_fills_the_coordinators_queue_and_the_clinicians_history(db):
+    from datetime import UTC, datetime
+
+    from tracker.queries import peer, queue
+
+    fill(db, people=40, days=60)
+    coordinator = auth.sign_in(db, email=COORDINATOR_EMAIL, password=PASSWORD)
+    view = queue.review_queue(db, coordinator, now=datetime.combine(TODAY, datetime.min.time(), UTC).replace(hour=13))
+    statuses = [r.status for r in view.requests]
+    assert statuses.count("open") >= 3 and statuses.count("proposed") == 1
+    assert any(r.overdue for r in view.requests) and not all(r.overdue for r in view.requests)
+    assert len(view.proposals) == 1 and view.proposals[0].reasons and len(view.approved) == 1
+    assert any(s.trained for s in view.supporters) and any(not s.trained for s in view.supporters)
+    clinician = auth.sign_in(db, email=CLINICIAN_EMAIL, password=PASSWORD)
+    [earlier] = peer.my_conversations(db, clinician)
+    assert earlier.status == "closed" and earlier.load_after < earlier.load_before and not earlier.can_withdraw

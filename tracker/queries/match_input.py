@@ -41,7 +41,7 @@ def month_start(now: datetime) -> datetime:
 def matching_input(db: Session, *, now: datetime, request_ids: list[int] | None = None) -> MatchingInput:
     """Open requests (or the given ones) as seekers, every person with a supporter profile as a supporter."""
     settings = program_settings(db)
-    topic_names = {tag_id: name for tag_id, name in db.execute(select(Tag.id, Tag.name))}
+    topic_names = dict(db.execute(select(Tag.id, Tag.name)).all())
     requests_query = select(SupportRequest).where(SupportRequest.seeker_id.is_not(None))
     if request_ids is None:
         requests_query = requests_query.where(SupportRequest.status == "open")
@@ -49,7 +49,7 @@ def matching_input(db: Session, *, now: datetime, request_ids: list[int] | None 
         requests_query = requests_query.where(SupportRequest.id.in_(request_ids))
     requests = db.scalars(requests_query.order_by(SupportRequest.created_at, SupportRequest.id)).all()
     request_topics = _grouped(db.execute(select(RequestTopic.request_id, RequestTopic.tag_id)))
-    supervisors = {pid: boss for pid, boss in db.execute(select(Person.id, Person.supervisor_id))}
+    supervisors = dict(db.execute(select(Person.id, Person.supervisor_id)).all())
     declined = _grouped(
         db.execute(
             select(SupportRequest.seeker_id, Match.supporter_id)
@@ -78,21 +78,21 @@ def matching_input(db: Session, *, now: datetime, request_ids: list[int] | None 
 
 def supporters(db: Session, *, now: datetime) -> list[Supporter]:
     """Every person with a supporter profile, with this month's use and their private draining flag."""
-    used = _pairs(
+    used = dict(
         db.execute(
             select(Match.supporter_id, func.count())
             .where(Match.status.in_(USES_CAPACITY), Match.approved_at >= month_start(now))
             .group_by(Match.supporter_id)
-        )
+        ).all()
     )
     since = (now - timedelta(days=BALANCE_DAYS)).date()
-    balance = _pairs(
+    balance = dict(
         db.execute(
             select(Interaction.person_id, func.sum(Interaction.rating))
             .join(SupporterProfile, SupporterProfile.person_id == Interaction.person_id)
             .where(Interaction.occurred_on >= since)
             .group_by(Interaction.person_id)
-        )
+        ).all()
     )
     topics = _grouped(db.execute(select(SupporterTopic.person_id, SupporterTopic.tag_id)))
     helpful = _grouped(
@@ -145,10 +145,6 @@ def reporting_line(person_id: int, supervisors: dict[int, int | None]) -> set[in
                 below.add(report)
                 frontier.append(report)
     return line | below
-
-
-def _pairs(rows) -> dict:
-    return {key: value for key, value in rows}
 
 
 def _grouped(rows) -> dict[int, list[int]]:
