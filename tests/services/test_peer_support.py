@@ -301,3 +301,16 @@ def test_notifications_reach_the_outbox_and_say_nothing_private(db, coordinator,
     assert bodies and all("Patient death" not in b and "Sam" not in b for b in bodies)
     assert set(bodies) == {email_body()}  # one fixed text: nothing of the request can reach it
     assert peer.unread_count(db, coordinator) >= 1
+
+
+def test_my_trends_show_load_before_and_after_each_conversation(db, coordinator, seeker, make_person, topics):
+    from tracker.queries import trends
+
+    supporter = offer(db, coordinator, make_person("Pia Peer"), [topics["Gratitude"]])
+    request_id = ask(db, seeker, [topics["Gratitude"]], load_before=8)
+    match = meet(db, coordinator, seeker, supporter, request_id)
+    assert trends.my_trends(db, seeker, days=90).conversations.empty
+    conversations.seeker_feedback(db, seeker, match.id, load_after=4, helpful=5)
+    [row] = trends.my_trends(db, seeker, days=90).conversations.to_dict("records")
+    assert (row["load_before"], row["load_after"], row["ratio"]) == (8, 4, 0.5)
+    assert trends.my_trends(db, supporter, days=90).conversations.empty  # the supporter's view is not theirs

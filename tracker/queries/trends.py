@@ -15,8 +15,8 @@ import pandas as pd
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from db.models import Interaction, InteractionTag, Person, Tag
-from tracker.domain import TIMES_OF_DAY, Actor
+from db.models import Interaction, InteractionTag, Match, Person, SupportRequest, Tag
+from tracker.domain import TIMES_OF_DAY, Actor, as_utc
 from tracker.policy import Action
 from tracker.queries import checkin_history as checkins
 from tracker.scoring import BURNOUT_CUTOFF, CheckInScore, crosses_cutoff
@@ -46,6 +46,7 @@ class Trends:
     tags: pd.DataFrame  # tag, mean_rating, entries, ranked
     pattern: pd.DataFrame  # weekday, time_of_day, mean_rating, entries
     checkins: pd.DataFrame  # submitted_on, brs_score, burnout, load
+    conversations: pd.DataFrame  # met_on, load_before, load_after, ratio (my shared-load conversations)
     assessment: Assessment
     warning: EarlyWarning
 
@@ -82,6 +83,7 @@ def my_trends(db: Session, actor: Actor, *, days: int | None) -> Trends:
         tags=_tags(db, actor, since),
         pattern=_pattern(db, actor, since),
         checkins=_checkins(db, actor, since),
+        conversations=_conversations(db, actor, since),
         assessment=assessment,
         warning=_warning(assessment, latest, today),
     )
@@ -206,6 +208,25 @@ def _checkins(db: Session, actor: Actor, since: date | None) -> pd.DataFrame:
         columns=["submitted_on", "brs_score", "burnout", "load"],
     )
     frame["submitted_on"] = _dates(frame["submitted_on"])
+    return frame
+
+
+def _conversations(db: Session, actor: Actor, since: date | None) -> pd.DataFrame:
+    """Load before (when asking) and after (my feedback) of each conversation I had as the seeker.
+    The ratio is after ÷ before — the program's "half the weight" is 0.5; none when before was 0."""
+    query = (
+        select(Match.meeting_at, SupportRequest.load_before, Match.seeker_load_after)
+        .join(SupportRequest, SupportRequest.id == Match.request_id)
+        .where(SupportRequest.seeker_id == actor.id, Match.seeker_load_after.is_not(None))
+        .order_by(Match.meeting_at)
+    )
+    rows = [(as_utc(met).date(), before, after) for met, before, after in db.execute(query)]
+    if since is not None:
+        rows = [row for row in rows if row[0] >= since]
+    frame = pd.DataFrame(rows, columns=["met_on", "load_before", "load_after"])
+    frame["met_on"] = _dates(frame["met_on"])
+    before = frame["load_before"].astype("float64")
+    frame["ratio"] = (frame["load_after"] / before.where(before > 0)).round(2)
     return frame
 
 
