@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from db.models import Person, utcnow
+from db.models import Interaction, Person, utcnow
 from tests.conftest import PASSWORD, token
 from tracker.domain import InteractionDraft
 from tracker.errors import HistorySealed, NotAllowed, SignInFailed, ValidationError
@@ -133,3 +133,35 @@ def test_single_sign_on_people_have_no_password_to_reset(db, administrator, clin
     with pytest.raises(ValidationError, match="single sign-on"):
         people.reset_password(db, administrator, clinician.id, token=token())
     assert db.scalar(select(Person.must_change_password).where(Person.id == clinician.id)) is False
+
+
+def test_no_administrator_action_or_read_returns_a_clinicians_private_content(db, administrator, clinician, diary):
+    """Every administration service and query, run by an administrator: the clinician's note, rating
+    and check-in never appear in anything returned, and reaching for them directly is refused."""
+    from tracker.queries import administration
+    from tracker.services import named_lists
+
+    returned = [
+        administration.list_people(db, administrator),
+        administration.list_units(db, administrator, include_closed=True),
+        administration.list_tags(db, administrator),
+        named_lists.create_unit(db, administrator, token=token(), name="Ward 9"),
+        people.update_person(
+            db,
+            administrator,
+            clinician.id,
+            display_name="Cleo C",
+            roles={"clinician"},
+            unit_id=None,
+            profession=None,
+            supervisor_id=None,
+        ),
+        people.reset_password(db, administrator, clinician.id, token=token()),
+        administration.audit_log(db, administrator),
+        my_data.export(db, administrator),  # the administrator's own data (they are a clinician too)
+        entries.recent(db, administrator),
+    ]
+    assert diary not in repr(returned) and "car after the code" not in repr(returned)
+    with pytest.raises(NotAllowed):
+        interactions.delete(db, administrator, db.scalar(select(Interaction.id)))
+    assert db.scalar(select(Interaction.note)) == diary
