@@ -488,6 +488,7 @@ def run_forever(
     interval: float = 5.0,
     *,
     lease: timedelta = LEASE,
+    batch: int = 50,
     transport: Transport | None = None,
     stop: threading.Event | None = None,
 ) -> None:
@@ -501,15 +502,18 @@ def run_forever(
     log.info("sending notifications every %s s", interval)
     try:
         while not stop.is_set():
+            handled = 0
             try:
-                report = send_pending(factory, transport=transport, lease=lease, stop=stop)
-                if report.sent or report.retrying or report.failed or report.uncertain:
+                report = send_pending(factory, batch=batch, transport=transport, lease=lease, stop=stop)
+                handled = report.sent + report.retrying + report.failed
+                if handled or report.uncertain:
                     log.info("round: %s", report)
             except MailNotConfigured:
                 raise
             except Exception as error:
                 log.error("round failed: %s", short_error(error))
-            _sleep(interval, stop)
+            if handled < batch:  # a full batch means more may be waiting: go on at once
+                _sleep(interval, stop)
     finally:
         restore()
     log.info("sender stopped")
@@ -545,7 +549,7 @@ def main(*, once: bool, lease_seconds: float = LEASE.total_seconds()) -> int:
     except MailNotConfigured as error:
         print(error, file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _log_to_stderr()
     from tracker.app import open_database
 
     _engine, factory = open_database()
@@ -556,3 +560,12 @@ def main(*, once: bool, lease_seconds: float = LEASE.total_seconds()) -> int:
         return 1 if report.error else 0
     run_forever(factory, lease=lease)
     return 0
+
+
+def _log_to_stderr() -> None:
+    """The sender's own lines at INFO; other libraries (alembic on start) keep their defaults."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
