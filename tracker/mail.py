@@ -504,6 +504,7 @@ def run_forever(
         while not stop.is_set():
             handled = 0
             try:
+                _sweep(factory)
                 report = send_pending(factory, batch=batch, transport=transport, lease=lease, stop=stop)
                 handled = report.sent + report.retrying + report.failed
                 if handled or report.uncertain:
@@ -517,6 +518,17 @@ def run_forever(
     finally:
         restore()
     log.info("sender stopped")
+
+
+def _sweep(factory: sessionmaker[Session]) -> None:
+    """Time-driven steps (expired requests, feedback due, overdue requests) write the notifications
+    this loop then delivers; running them here means they happen even when nobody opens the app."""
+    from tracker.services.sweeps import run_sweeps
+
+    with factory() as session:
+        report = run_sweeps(session)
+    if report.expired or report.feedback_due or report.overdue:
+        log.info("sweep: %s", report)
 
 
 def _stop_on_signals(stop: threading.Event) -> Callable[[], None]:

@@ -62,7 +62,8 @@ def email_body() -> str:
 
 
 def notify(db: Session, person_id: int | None, kind: NotificationKind, request_id: int | None = None) -> None:
-    """Add a notification and its e-mail to the caller's transaction (nothing for a missing person)."""
+    """Add a notification — and, when SMTP_URL is configured, its e-mail — to the caller's
+    transaction (nothing for a missing or inactive person)."""
     if person_id is None:
         return
     person = db.get(Person, person_id)
@@ -70,6 +71,8 @@ def notify(db: Session, person_id: int | None, kind: NotificationKind, request_i
         return
     notification = Notification(person_id=person_id, kind=kind.value, request_id=request_id)
     db.add(notification)
+    if not os.environ.get("SMTP_URL"):
+        return  # no e-mail configured: nothing to queue (switching it on later sends no backlog)
     db.flush()
     db.add(
         OutboxMessage(

@@ -89,6 +89,13 @@ class SmtpServer:
         return f"smtp://127.0.0.1:{self.port}"
 
 
+@pytest.fixture(autouse=True)
+def _e_mail_configured(monkeypatch):
+    """Notifications queue an e-mail only where SMTP is configured (tracker/notify.py); a test that
+    needs a real server points SMTP_URL at it."""
+    monkeypatch.setenv("SMTP_URL", "smtp://127.0.0.1:9")
+
+
 @pytest.fixture
 def smtp_server(monkeypatch) -> Iterator[SmtpServer]:
     server = SmtpServer()

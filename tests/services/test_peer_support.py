@@ -294,7 +294,10 @@ def test_erase_anonymises_requests_and_the_peer_keeps_their_feedback(db, coordin
     assert [c.status for c in peer.my_conversations(db, supporter)] == ["closed"]
 
 
-def test_notifications_reach_the_outbox_and_say_nothing_private(db, coordinator, seeker, make_person, topics):
+def test_notifications_reach_the_outbox_and_say_nothing_private(
+    db, coordinator, seeker, make_person, topics, monkeypatch
+):
+    monkeypatch.setenv("SMTP_URL", "smtp://127.0.0.1:2525")
     offer(db, coordinator, make_person("Pia Peer"), [topics["Patient death"]])
     ask(db, seeker, [topics["Patient death"]])
     bodies = db.scalars(select(OutboxMessage.body)).all()
@@ -314,3 +317,10 @@ def test_my_trends_show_load_before_and_after_each_conversation(db, coordinator,
     [row] = trends.my_trends(db, seeker, days=90).conversations.to_dict("records")
     assert (row["load_before"], row["load_after"], row["ratio"]) == (8, 4, 0.5)
     assert trends.my_trends(db, supporter, days=90).conversations.empty  # the supporter's view is not theirs
+
+
+def test_without_smtp_nothing_is_queued_for_e_mail(db, coordinator, seeker, topics, monkeypatch):
+    monkeypatch.delenv("SMTP_URL", raising=False)
+    ask(db, seeker, [topics["Gratitude"]])
+    assert peer.unread_count(db, coordinator) == 1
+    assert db.scalar(select(func.count()).select_from(OutboxMessage)) == 0
