@@ -11,7 +11,7 @@ reads (PRODUCT.md, "How matching works"):
     same person as the seeker                               never the same person
     in the seeker's reporting line                          either direction, any depth
     in the seeker's own unit, which they asked to avoid     only when the seeker asked
-    declined before for this request                        never offer a declined pair again
+    declined before with this seeker                        never offer a declined pair again
     supporter is paused                                     only active supporters
     no capacity left this month                             capacity - used this month > 0
     not trained, and the program requires training          only when the program says so
@@ -232,9 +232,9 @@ HARD_RULES: tuple[_HardRule, ...] = (
         condition="outside the seeker's unit",
     ),
     _HardRule(
-        "declined before for this request",
+        "declined before with this seeker",
         lambda s, p, r: p.person_id in s.declined_with,
-        condition="not declined before for this request",
+        condition="not declined before with this seeker",
     ),
     _HardRule("supporter is paused", lambda s, p, r: not p.active, adjective="active"),
     _HardRule(

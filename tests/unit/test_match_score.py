@@ -80,7 +80,7 @@ def test_a_plain_pair_is_allowed_with_nothing_to_say():
             OPEN,
             "in the seeker's own unit, which they asked to avoid",
         ),
-        (seeker(declined_with=frozenset({20})), supporter(), OPEN, "declined before for this request"),
+        (seeker(declined_with=frozenset({20})), supporter(), OPEN, "declined before with this seeker"),
         (seeker(), supporter(active=False), OPEN, "supporter is paused"),
         (seeker(), supporter(used_this_month=3), OPEN, "no capacity left this month"),
         (seeker(), supporter(capacity=0), OPEN, "no capacity left this month"),
@@ -325,7 +325,7 @@ def test_blocking_rule_for_a_paused_supporter_and_for_the_seeker_alone():
     assert blocking_rule(seeker(), [supporter(active=False)], OPEN) == "no active supporter"
     assert blocking_rule(seeker(), [supporter(person_id=10)], OPEN) == "no supporter other than the seeker"
     assert blocking_rule(seeker(line={20}, declined_with={21}), [supporter(), supporter(person_id=21)], OPEN) == (
-        "no supporter outside the seeker's reporting line not declined before for this request"
+        "no supporter outside the seeker's reporting line not declined before with this seeker"
     )
 
 

@@ -61,9 +61,11 @@ class SupporterLoad:
 
 @dataclass(frozen=True)
 class Alternative:
+    """Best first. No score is shown: the total holds the supporter's private balance penalty,
+    which a coordinator could otherwise work out by comparing it with the reasons."""
+
     supporter_id: int
     supporter: str
-    score: float
     reasons: tuple[str, ...]
 
 
@@ -102,7 +104,7 @@ def alternatives(db: Session, actor: Actor, match_id: int, *, now: datetime | No
         if supporter.person_id != match.supporter_id
     ]
     ranked = sorted((pair for pair in judged if pair[1].allowed), key=lambda pair: -pair[1].total)
-    return [Alternative(s.person_id, s.name, round(j.total, 2), tuple(j.reasons())) for s, j in ranked]
+    return [Alternative(s.person_id, s.name, tuple(j.reasons())) for s, j in ranked]
 
 
 def _queue(db: Session, now: datetime) -> Queue:
