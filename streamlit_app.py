@@ -11,8 +11,9 @@ import streamlit as st
 
 from pages.gate import sign_in
 from pages.me import account
-from pages.ui.session import current_actor, db, show_flash, sign_out
 from pages.ui.navigation import URL_PATHS, page, pages_for
+from pages.ui.session import current_actor, db, show_flash, sign_out
+from pages.ui.text import literal
 from tracker.errors import SharedLoadError
 from tracker.services import auth
 
@@ -31,7 +32,7 @@ def signed_in_navigation(roles) -> None:
     try:
         st.navigation(sections).run()
     except SharedLoadError as error:  # a service refused: plain words, nothing else of the page
-        st.error(str(error))
+        st.error(literal(str(error)))
 
 
 def main() -> None:
@@ -57,7 +58,7 @@ def main() -> None:
         return
     show_flash()
     with st.sidebar:
-        st.caption(f"Signed in as {me.display_name}")
+        st.caption(f"Signed in as {literal(me.display_name)}")
         st.button("Sign out", icon=":material/logout:", key="sign_out", on_click=_sign_out)
     signed_in_navigation(me.roles)
 

@@ -1,4 +1,5 @@
 """Administration: the audit log of privileged actions (it never holds private content)."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -15,7 +16,13 @@ def render() -> None:
         rows = administration.audit_log(session, me, limit=500)
     st.dataframe(
         [
-            {"When (UTC)": r.at.strftime("%Y-%m-%d %H:%M"), "Who": r.actor, "What": r.action, "On": r.target, "Detail": r.detail}
+            {
+                "When (UTC)": r.at.strftime("%Y-%m-%d %H:%M"),
+                "Who": r.actor,
+                "What": r.action,
+                "On": r.target,
+                "Detail": r.detail,
+            }
             for r in rows
         ],
         hide_index=True,

@@ -1,12 +1,13 @@
 """Administration: people, their roles, unit, profession and reporting line. No entries are shown."""
+
 from __future__ import annotations
 
 import streamlit as st
 
-from pages.ui.session import actor, db, form_token, next_form
-from pages.ui.widgets import run_action
+from pages.ui.session import actor, db, form_generation, form_token
+from pages.ui.text import literal
+from pages.ui.widgets import submit
 from tracker.domain import PROFESSIONS, Role
-from tracker.errors import SharedLoadError
 from tracker.queries import administration
 from tracker.services import people
 
@@ -41,13 +42,15 @@ def render() -> None:
     with st.expander("Invite a person", icon=":material/person_add:"):
         _invite(me, unit_names, names)
     st.subheader("Change a person")
-    chosen = st.selectbox("Person", everyone, format_func=lambda p: names[p.id] + ("" if p.active else " — deactivated"))
+    chosen = st.selectbox(
+        "Person", everyone, format_func=lambda p: names[p.id] + ("" if p.active else " — deactivated")
+    )
     if chosen is not None:
         _edit(me, chosen, unit_names, names)
 
 
 def _invite(me, unit_names: dict[int, str], names: dict[int, str]) -> None:
-    with st.form("invite"):
+    with st.form(f"invite:{form_generation('invite')}"):
         name = st.text_input("Name")
         email = st.text_input("E-mail")
         roles = st.pills("Roles", ROLES, selection_mode="multi", default=["clinician"])
@@ -55,19 +58,22 @@ def _invite(me, unit_names: dict[int, str], names: dict[int, str]) -> None:
         profession = st.selectbox("Profession", [None, *PROFESSIONS], format_func=lambda p: p or "—")
         supervisor_id = st.selectbox("Supervisor", [None, *names], format_func=lambda i: names.get(i, "—"))
         if st.form_submit_button("Invite", type="primary"):
-            try:
-                with db() as session:
-                    invitation = people.invite_person(
-                        session, me, token=form_token("invite"), display_name=name, email=email,
-                        roles=set(roles), unit_id=unit_id, profession=profession, supervisor_id=supervisor_id,
-                    )
-            except SharedLoadError as error:
-                st.error(str(error))
-            else:
-                if invitation.temporary_password:
-                    st.session_state["new_password"] = (email, invitation.temporary_password)
-                next_form("invite")
-                st.rerun()
+            submit(
+                lambda s: people.invite_person(
+                    s,
+                    me,
+                    token=form_token("invite"),
+                    display_name=name,
+                    email=email,
+                    roles=set(roles),
+                    unit_id=unit_id,
+                    profession=profession,
+                    supervisor_id=supervisor_id,
+                ),
+                done=None,  # the temporary password is the confirmation
+                form="invite",
+                then=lambda invitation: _keep_new_password(email, invitation.temporary_password),
+            )
 
 
 def _edit(me, person, unit_names: dict[int, str], names: dict[int, str]) -> None:
@@ -77,46 +83,63 @@ def _edit(me, person, unit_names: dict[int, str], names: dict[int, str]) -> None
         roles = st.pills("Roles", ROLES, selection_mode="multi", default=list(person.roles))
         units = [None, *unit_names]
         unit_id = st.selectbox(
-            "Unit", units, index=units.index(person.unit_id) if person.unit_id in units else 0,
+            "Unit",
+            units,
+            index=units.index(person.unit_id) if person.unit_id in units else 0,
             format_func=lambda i: unit_names.get(i, "—"),
         )
         professions = [None, *PROFESSIONS]
         profession = st.selectbox(
-            "Profession", professions, index=professions.index(person.profession) if person.profession in professions else 0,
+            "Profession",
+            professions,
+            index=professions.index(person.profession) if person.profession in professions else 0,
             format_func=lambda p: p or "—",
         )
         bosses = [None, *(i for i in names if i != person.id)]
         supervisor_id = st.selectbox(
-            "Supervisor", bosses, index=bosses.index(person.supervisor_id) if person.supervisor_id in bosses else 0,
+            "Supervisor",
+            bosses,
+            index=bosses.index(person.supervisor_id) if person.supervisor_id in bosses else 0,
             format_func=lambda i: names.get(i, "—"),
         )
         if st.form_submit_button("Save changes", type="primary"):
-            run_action(
+            submit(
                 lambda s: people.update_person(
-                    s, me, person.id, display_name=name, roles=set(roles), unit_id=unit_id,
-                    profession=profession, supervisor_id=supervisor_id,
+                    s,
+                    me,
+                    person.id,
+                    display_name=name,
+                    roles=set(roles),
+                    unit_id=unit_id,
+                    profession=profession,
+                    supervisor_id=supervisor_id,
                 ),
-                "Saved",
+                done="Saved",
             )
     toggle, reset = st.columns(2)
     if toggle.button("Reactivate" if not person.active else "Deactivate", width="stretch"):
-        run_action(lambda s: people.set_person_active(s, me, person.id, active=not person.active), "Account updated")
+        submit(lambda s: people.set_person_active(s, me, person.id, active=not person.active), done="Account updated")
     if reset.button("Reset password", width="stretch"):
-        try:
-            with db() as session:
-                password = people.reset_password(session, me, person.id, token=form_token(f"reset:{person.id}"))
-        except SharedLoadError as error:
-            st.error(str(error))
-        else:
-            if password:
-                st.session_state["new_password"] = (person.email, password)
-            next_form(f"reset:{person.id}")
-            st.rerun()
+        reset_form = f"reset:{person.id}"
+        submit(
+            lambda s: people.reset_password(s, me, person.id, token=form_token(reset_form)),
+            done=None,
+            form=reset_form,
+            then=lambda password: _keep_new_password(person.email, password),
+        )
+
+
+def _keep_new_password(email: str, password: str | None) -> None:
+    """For the next run only (a repeated submit returns no password: it was shown already)."""
+    if password:
+        st.session_state["new_password"] = (email, password)
 
 
 def _show_new_password() -> None:
     """A temporary password is shown once, to the administrator who made it, and never stored in clear."""
     if "new_password" in st.session_state:
         email, password = st.session_state.pop("new_password")
-        st.success(f"Temporary password for {email} — pass it on privately; they choose their own at first sign-in:")
+        st.success(
+            f"Temporary password for {literal(email)} — pass it on privately; they choose their own at first sign-in:"
+        )
         st.code(password, language=None)

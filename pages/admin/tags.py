@@ -1,4 +1,5 @@
 """Administration: the curated interaction tag list. Retired tags stay on old entries."""
+
 from __future__ import annotations
 
 import streamlit as st

@@ -1,4 +1,5 @@
 """Administration: units (wards, departments). Closed units stay on people and old records."""
+
 from __future__ import annotations
 
 import streamlit as st

@@ -7,6 +7,9 @@ import os
 import streamlit as st
 
 from pages.ui.session import db, sign_in_as
+from pages.ui.text import literal
+from pages.ui.widgets import submit
+from tracker.domain import Actor
 from tracker.errors import SharedLoadError
 from tracker.services import auth
 
@@ -19,15 +22,7 @@ def render_sign_in() -> None:
         password = st.text_input("Password", type="password", autocomplete="current-password")
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
-        try:
-            with db() as session:
-                signed_in = auth.sign_in(session, email=email, password=password)
-                _remember_timezone(session, signed_in)
-        except SharedLoadError as error:
-            st.error(str(error))
-        else:
-            sign_in_as(signed_in)
-            st.rerun()
+        submit(lambda s: _sign_in(s, email, password), done=None, then=sign_in_as)
     if _sso_configured():
         st.divider()
         st.button("Sign in with single sign-on", on_click=st.login)
@@ -47,7 +42,7 @@ def render_sso_callback() -> None:
             )
             _remember_timezone(session, signed_in)
     except SharedLoadError as error:
-        st.error(f"{error} Ask your administrator to add your e-mail address.")
+        st.error(f"{literal(str(error))} Ask your administrator to add your e-mail address.")
         st.button("Sign out of single sign-on", on_click=st.logout)
         return
     sign_in_as(signed_in)
@@ -66,16 +61,17 @@ def render_first_administrator() -> None:
         repeated = st.text_input("Password again", type="password", autocomplete="new-password")
         submitted = st.form_submit_button("Create administrator", type="primary")
     if submitted:
-        try:
-            with db() as session:
-                admin = auth.create_first_administrator(
-                    session, name=name, email=email, password=password, repeated=repeated
-                )
-        except SharedLoadError as error:
-            st.error(str(error))
-        else:
-            sign_in_as(admin)
-            st.rerun()
+        submit(
+            lambda s: auth.create_first_administrator(s, name=name, email=email, password=password, repeated=repeated),
+            done=None,
+            then=sign_in_as,
+        )
+
+
+def _sign_in(session, email: str, password: str) -> Actor:
+    signed_in = auth.sign_in(session, email=email, password=password)
+    _remember_timezone(session, signed_in)
+    return signed_in
 
 
 def _remember_timezone(session, signed_in) -> None:

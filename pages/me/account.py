@@ -6,16 +6,17 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from pages.ui.session import actor, db, flash, keep_session
+from pages.ui.session import actor, keep_session
+from pages.ui.text import literal
+from pages.ui.widgets import submit
 from tracker.domain import Actor
-from tracker.errors import SharedLoadError
 from tracker.services import auth
 
 
 def render() -> None:
     me = actor()
     st.title("Account")
-    st.write(f"Signed in as **{me.display_name}** ({me.email}).")
+    st.write(f"Signed in as **{literal(me.display_name)}** ({literal(me.email)}).")
     _reset_notice(me)
     st.subheader("Change password")
     _password_form(me)
@@ -43,14 +44,7 @@ def render_sealed() -> None:
         previous = st.text_input("Your previous password", type="password", autocomplete="current-password")
         unseal = st.form_submit_button("Unseal my history", type="primary")
     if unseal:
-        try:
-            with db() as session:
-                auth.unseal_history(session, me, previous_password=previous)
-        except SharedLoadError as error:
-            st.error(str(error))
-        else:
-            flash("Your history is open again")
-            st.rerun()
+        submit(lambda s: auth.unseal_history(s, me, previous_password=previous), done="Your history is open again")
     with st.expander("I do not remember my previous password"):
         st.write(
             "You can start afresh. Your sealed entries, reflections and check-ins are then erased for good; "
@@ -60,14 +54,7 @@ def render_sealed() -> None:
             confirm = st.text_input(f"Type {auth.RESTART_WORD} to confirm")
             restart = st.form_submit_button("Erase and start afresh")
         if restart:
-            try:
-                with db() as session:
-                    auth.restart_history(session, me, confirm=confirm)
-            except SharedLoadError as error:
-                st.error(str(error))
-            else:
-                flash("Your history starts afresh")
-                st.rerun()
+            submit(lambda s: auth.restart_history(s, me, confirm=confirm), done="Your history starts afresh")
 
 
 def _reset_notice(me: Actor) -> None:
@@ -91,12 +78,8 @@ def _password_form(me: Actor) -> None:
         repeated = st.text_input("New password again", type="password", autocomplete="new-password")
         submitted = st.form_submit_button("Change password", type="primary")
     if submitted:
-        try:
-            with db() as session:
-                changed = auth.change_password(session, me, current=current, new=new, repeated=repeated)
-        except SharedLoadError as error:
-            st.error(str(error))
-        else:
-            keep_session(changed)
-            flash("Password changed")
-            st.rerun()
+        submit(
+            lambda s: auth.change_password(s, me, current=current, new=new, repeated=repeated),
+            done="Password changed",
+            then=keep_session,  # the change ends the person's other sessions, not this one
+        )

@@ -1,15 +1,19 @@
 """Log an interaction: the 15-second form, then the person's own recent entries."""
+
 from __future__ import annotations
+
+from functools import partial
 
 import streamlit as st
 
-from pages.ui.session import actor, db, flash, form_generation, form_token, next_form
-from pages.ui.widgets import NO_IDENTIFIERS, interaction_fields, rating_label
+from pages.ui.session import actor, db, form_generation, form_token
+from pages.ui.text import literal
+from pages.ui.widgets import NO_IDENTIFIERS, interaction_fields, rating_label, submit
 from tracker.domain import TRUST_ANSWERS, Actor, time_of_day
-from tracker.errors import PossibleIdentifier, SharedLoadError
+from tracker.errors import PossibleIdentifier
 from tracker.queries import entries
-from tracker.services import interactions
 from tracker.queries.entries import Entry
+from tracker.services import interactions
 
 FORM = "log"
 
@@ -33,21 +37,20 @@ def render() -> None:
         )
         submitted = st.form_submit_button("Save", type="primary", width="stretch")
     if flagged_key in st.session_state:
-        st.warning(st.session_state[flagged_key])
+        st.warning(literal(st.session_state[flagged_key]))
     if submitted:
-        try:
-            with db() as session:
-                interactions.log(session, me, draft)
-        except PossibleIdentifier as error:
-            st.session_state[flagged_key] = str(error)
-            st.rerun()
-        except SharedLoadError as error:
-            st.error(str(error))
-        else:
-            next_form(FORM)
-            flash("Saved. Thank you for taking a moment for yourself.")
-            st.rerun()
+        submit(
+            lambda s: interactions.log(s, me, draft),
+            done="Saved. Thank you for taking a moment for yourself.",
+            form=FORM,
+            on_identifier=partial(_ask_save_anyway, flagged_key),
+        )
     _recent(me, tags)
+
+
+def _ask_save_anyway(flagged_key: str, error: PossibleIdentifier) -> None:
+    """The next run shows the message and the "save anyway" box in the form."""
+    st.session_state[flagged_key] = str(error)
 
 
 def _recent(me: Actor, tags) -> None:
@@ -71,7 +74,7 @@ def _show(me: Actor, entry: Entry) -> None:
         when += f" · {entry.time_of_day}"
     st.markdown(f"**{rating_label(entry.rating)}** — {when}")
     if entry.tags:
-        st.caption(" · ".join(entry.tags))
+        st.caption(" · ".join(literal(tag) for tag in entry.tags))
     trust = [
         f"{label}: {TRUST_ANSWERS[value]}"
         for label, value in (("Trusted", entry.felt_trusted), ("Humanity shown", entry.showed_humanity))
@@ -93,10 +96,7 @@ def _show(me: Actor, entry: Entry) -> None:
 def _confirm_delete(me: Actor, entry: Entry) -> None:
     st.write(f"{rating_label(entry.rating)} on {entry.occurred_on:%d %b %Y}. This cannot be undone.")
     if st.button("Delete", type="primary"):
-        with db() as session:
-            interactions.delete(session, me, entry.id)
-        flash("Entry deleted")
-        st.rerun()
+        submit(lambda s: interactions.delete(s, me, entry.id), done="Entry deleted")
 
 
 def _edit(me: Actor, entry: Entry, tags) -> None:
@@ -104,27 +104,30 @@ def _edit(me: Actor, entry: Entry, tags) -> None:
     flagged_key = f"flagged:{key}"
     with st.form(key, border=False):
         draft = interaction_fields(
-            key, today=me.today(), tags=tags, entry=entry, flagged=flagged_key in st.session_state, token=form_token(key)
+            key,
+            today=me.today(),
+            tags=tags,
+            entry=entry,
+            flagged=flagged_key in st.session_state,
+            token=form_token(key),
         )
         save, cancel = st.columns(2)
         saved = save.form_submit_button("Save changes", type="primary", width="stretch")
         cancelled = cancel.form_submit_button("Cancel", width="stretch")
     if flagged_key in st.session_state:
-        st.warning(st.session_state[flagged_key])
+        st.warning(literal(st.session_state[flagged_key]))
     if cancelled:
         st.session_state.pop("editing", None)
         st.rerun()
     if saved:
-        try:
-            with db() as session:
-                interactions.update(session, me, entry.id, draft)
-        except PossibleIdentifier as error:
-            st.session_state[flagged_key] = str(error)
-            st.rerun()
-        except SharedLoadError as error:
-            st.error(str(error))
-        else:
-            st.session_state.pop("editing", None)
-            st.session_state.pop(flagged_key, None)
-            flash("Entry updated")
-            st.rerun()
+        submit(
+            lambda s: interactions.update(s, me, entry.id, draft),
+            done="Entry updated",
+            then=lambda _: _stop_editing(flagged_key),
+            on_identifier=partial(_ask_save_anyway, flagged_key),
+        )
+
+
+def _stop_editing(flagged_key: str) -> None:
+    st.session_state.pop("editing", None)
+    st.session_state.pop(flagged_key, None)

@@ -1,4 +1,5 @@
 """Altair charts for My trends. Each takes already-aggregated rows and returns a chart."""
+
 from __future__ import annotations
 
 import altair as alt
@@ -16,11 +17,17 @@ DIVERGING = alt.Scale(scheme="redyellowgreen", domain=[-3, 3])
 def daily_balance(daily: pd.DataFrame) -> alt.Chart:
     """Bars of the daily balance, the smoothed trend line and the person's own baseline band."""
     base = alt.Chart(daily).encode(x=alt.X("day:T", title=None))
-    band = base.transform_filter("datum.baseline != null").mark_area(opacity=0.15, color="#7a7a7a").encode(
-        y=alt.Y("lower_limit:Q", title="Balance (sum of ratings)"),
-        y2="baseline:Q",
-        tooltip=[alt.Tooltip("baseline:Q", format=".2f", title="your baseline"),
-                 alt.Tooltip("lower_limit:Q", format=".2f", title="clearly below")],
+    band = (
+        base.transform_filter("datum.baseline != null")
+        .mark_area(opacity=0.15, color="#7a7a7a")
+        .encode(
+            y=alt.Y("lower_limit:Q", title="Balance (sum of ratings)"),
+            y2="baseline:Q",
+            tooltip=[
+                alt.Tooltip("baseline:Q", format=".2f", title="your baseline"),
+                alt.Tooltip("lower_limit:Q", format=".2f", title="clearly below"),
+            ],
+        )
     )
     bars = base.mark_bar(opacity=0.55).encode(
         y=alt.Y("balance:Q"),
@@ -43,8 +50,11 @@ def weekly_split(weekly: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("week:T", title="Week starting"),
             y=alt.Y("signed:Q", title="Entries (draining below zero)"),
-            color=alt.Color("kind:N", scale=alt.Scale(domain=["fulfilling", "draining"], range=[FULFILLING, DRAINING]),
-                            legend=alt.Legend(title=None, orient="top")),
+            color=alt.Color(
+                "kind:N",
+                scale=alt.Scale(domain=["fulfilling", "draining"], range=[FULFILLING, DRAINING]),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
             tooltip=[alt.Tooltip("week:T", title="week of"), "kind:N", "entries:Q"],
         )
         .properties(height=220)
@@ -82,7 +92,9 @@ def weekly_pattern(pattern: pd.DataFrame) -> alt.Chart:
 
 def checkin_scores(checkins: pd.DataFrame) -> alt.Chart:
     """Resilience (BRS) and burnout on their 1–5 scales, with the published cut-offs drawn."""
-    long = checkins.melt(id_vars="submitted_on", value_vars=["brs_score", "burnout"], var_name="measure", value_name="score")
+    long = checkins.melt(
+        id_vars="submitted_on", value_vars=["brs_score", "burnout"], var_name="measure", value_name="score"
+    )
     long["measure"] = long["measure"].map({"brs_score": "Resilience (BRS)", "burnout": "Burnout (single item)"})
     lines = (
         alt.Chart(long)

@@ -3,6 +3,7 @@
 Pages are named by module, not imported here, so any page can link to any other without an
 import cycle; `page()` resolves the module when the navigation or a link needs it.
 """
+
 from __future__ import annotations
 
 import importlib

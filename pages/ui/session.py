@@ -1,10 +1,11 @@
 """The Streamlit side of sessions: one migrated engine per process, the signed-in person, flashes."""
+
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Iterator
 
 import streamlit as st
 from sqlalchemy.orm import Session, sessionmaker

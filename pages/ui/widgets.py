@@ -1,18 +1,24 @@
 """Widgets shared by more than one page. Layout only: no rules, no data access."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any, TypeVar
 
 import streamlit as st
+from sqlalchemy.orm import Session
 
 from pages.ui.session import db, flash, form_generation, form_token, next_form
+from pages.ui.text import literal
 from tracker.domain import RATING_LABELS, TIMES_OF_DAY, TRUST_ANSWERS, TRUST_QUESTIONS, InteractionDraft
-from tracker.errors import SharedLoadError
+from tracker.errors import PossibleIdentifier, SharedLoadError
 from tracker.queries.entries import Entry, TagOption
 
+Result = TypeVar("Result")
+
 NO_IDENTIFIERS = (
-    "Never enter patient identifiers: no names, record numbers, dates of birth, "
-    "phone numbers or e-mail addresses."
+    "Never enter patient identifiers: no names, record numbers, dates of birth, phone numbers or e-mail addresses."
 )
 
 
@@ -33,7 +39,7 @@ def interaction_fields(
     """The log form's widgets (inside a caller's st.form); returns the draft as entered."""
     tag_names = {t.id: t.name for t in tags}
     if entry is not None:  # an edited entry keeps its tags even if they were retired since
-        tag_names.update(zip(entry.tag_ids, entry.tags))
+        tag_names.update(zip(entry.tag_ids, entry.tags, strict=True))
     rating = st.pills(
         "How did it leave you?",
         options=list(RATING_LABELS),
@@ -55,7 +61,7 @@ def interaction_fields(
     tag_ids = st.pills(
         "Tags (optional)",
         options=list(tag_names),
-        format_func=tag_names.get,
+        format_func=lambda tag_id: literal(tag_names[tag_id]),  # pills read their options as Markdown
         selection_mode="multi",
         default=list(entry.tag_ids) if entry else None,
         key=f"{key}:tags",
@@ -93,19 +99,48 @@ def interaction_fields(
     )
 
 
-def run_action(action, done: str, form: str | None = None):
-    """Run one service call in a session: show its error in plain words, or flash `done` and rerun."""
+def submit(
+    call: Callable[[Session], Result],
+    *,
+    done: str | None,
+    form: str | None = None,
+    then: Callable[[Result], Any] | None = None,
+    on_identifier: Callable[[PossibleIdentifier], Any] | None = None,
+    warn: tuple[type[SharedLoadError], ...] = (),
+) -> None:
+    """The one way a page acts: one service call in its own session, then a fresh run.
+
+    A refusal (`SharedLoadError`) is shown in plain words where the form is — as a warning for the
+    kinds in `warn`, otherwise as an error — nothing is stored and the form keeps what was
+    entered. On success, in this order: the form named `form` starts afresh (new token, empty
+    widgets), `then(result)` runs (sign the person in, keep a temporary password to show once),
+    `done` is shown as a toast on the next run, and the page reruns.
+
+    `on_identifier` makes a possible patient identifier a question instead of an error: the hook
+    keeps the message for the form to offer "save anyway", and the page reruns to show it.
+    """
     try:
         with db() as session:
-            result = action(session)
+            result = call(session)
     except SharedLoadError as error:
-        st.error(str(error))
-        return None
-    if form:
+        if on_identifier is not None and isinstance(error, PossibleIdentifier):
+            on_identifier(error)
+            st.rerun()
+        show = st.warning if isinstance(error, warn) else st.error
+        show(literal(str(error)))
+        return
+    if form is not None:
         next_form(form)
-    flash(done)
+    if then is not None:
+        then(result)
+    if done:
+        flash(done)
     st.rerun()
-    return result
+
+
+def run_action(action: Callable[[Session], Any], done: str, form: str | None = None) -> None:
+    """The earlier name of `submit` (pages written before it still call this); use `submit`."""
+    submit(action, done=done, form=form)
 
 
 def early_warning_prompt(warning) -> None:
@@ -135,11 +170,15 @@ def _about_conversations() -> None:
         "Asking is private: a peer-support coordinator sees only that someone asked for a conversation "
         "and the topics you choose — never your entries, notes or trends."
     )
-    st.info("Requests open here once peer matching is switched on for your organisation. Until then, "
-            "your peer-support coordinator can arrange a conversation directly.")
+    st.info(
+        "Requests open here once peer matching is switched on for your organisation. Until then, "
+        "your peer-support coordinator can arrange a conversation directly."
+    )
 
 
-def named_list_editor(rows, *, noun: str, states: tuple[str, str], actions: tuple[str, str], create, rename, toggle) -> None:
+def named_list_editor(
+    rows, *, noun: str, states: tuple[str, str], actions: tuple[str, str], create, rename, toggle
+) -> None:
     """The administrator's editor for a named list (units, tags): table, add, rename, switch off/on.
 
     `states` names an active and an inactive row ("open", "closed"); `actions` the buttons that
@@ -156,14 +195,16 @@ def named_list_editor(rows, *, noun: str, states: tuple[str, str], actions: tupl
     with st.form(f"{form}:{form_generation(form)}"):
         name = st.text_input(f"New {noun}")
         if st.form_submit_button(f"Add {noun}", type="primary"):
-            run_action(lambda s: create(s, form_token(form), name), f"{noun.capitalize()} added", form)
+            submit(lambda s: create(s, form_token(form), name), done=f"{noun.capitalize()} added", form=form)
     if not rows:
         return
     st.subheader(f"Change a {noun}")
-    chosen = st.selectbox(noun.capitalize(), rows, format_func=lambda r: r.name + ("" if r.active else f" ({inactive_word})"))
+    chosen = st.selectbox(
+        noun.capitalize(), rows, format_func=lambda r: r.name + ("" if r.active else f" ({inactive_word})")
+    )
     new_name = st.text_input("Rename to", value=chosen.name, key=f"rename:{noun}:{chosen.id}")
     left, right = st.columns(2)
     if left.button("Rename", width="stretch"):
-        run_action(lambda s: rename(s, chosen, new_name), f"{noun.capitalize()} renamed")
+        submit(lambda s: rename(s, chosen, new_name), done=f"{noun.capitalize()} renamed")
     if right.button(actions[0] if chosen.active else actions[1], width="stretch"):
-        run_action(lambda s: toggle(s, chosen), f"{noun.capitalize()} updated")
+        submit(lambda s: toggle(s, chosen), done=f"{noun.capitalize()} updated")

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
@@ -30,7 +29,6 @@ from tests.e2e.conftest import (
     main,
     new_context,
     open_app,
-    page_not_found,
     seed,
     spawn_server,
     sqlite_url,
@@ -122,20 +120,20 @@ def first_views(browser, workdir: Path, paths: list[str]) -> dict[str, ColdURL]:
     # One context for all: each server is its own origin, so the pages share no session.
     context = new_context(browser)
     for start in range(0, len(paths), BATCH):
-        batch = paths[start:start + BATCH]
+        batch = paths[start : start + BATCH]
         servers, pages = [], []
         try:
-            for path in batch:
+            for _ in batch:
                 directory = workdir / f"server-{len(views) + len(servers)}"
                 shutil.copytree(template, directory)
                 servers.append(spawn_server(sqlite_url(directory), directory))
             for server in servers:
                 wait_until_healthy(server)
-            for path, server in zip(batch, servers):
+            for path, server in zip(batch, servers, strict=True):
                 page = context.new_page()
                 page.goto(server.url(path), wait_until="commit")  # the first runs overlap
                 pages.append(page)
-            for path, page, server in zip(batch, pages, servers):
+            for path, page, server in zip(batch, pages, servers, strict=True):
                 views[path] = ColdURL(_attempt(page, server), _attempt(context.new_page(), server, path))
         finally:
             for page in pages:

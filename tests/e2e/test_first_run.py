@@ -1,4 +1,5 @@
 """An empty installation offers one thing: creating the first administrator."""
+
 from __future__ import annotations
 
 import pytest
@@ -33,4 +34,3 @@ def test_first_run_offers_only_the_administrator_form(fresh_server, page):
     assert {"Home", "People", "Units", "Tags", "Audit log", "Account"} <= set(nav_titles(page))
     expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("Signed in as Ada Lovelace")
     assert_no_exception(page)
-

@@ -3,6 +3,7 @@
 Each test signs in as a clinician of its own (invited through the services while the server
 runs), so counting that person's rows counts exactly what the test stored.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,7 @@ from tests.e2e.conftest import (
     sign_in,
     wait_for_app,
 )
-from tracker.queries import entries
-from tracker.services import interactions
+from tracker.queries import entries as entry_queries
 
 pytestmark = pytest.mark.e2e
 
@@ -37,9 +37,9 @@ def clinician(seeded_server, page):
     return person
 
 
-def stored(server, person) -> list[entries.Entry]:
+def stored(server, person) -> list[entry_queries.Entry]:
     with server.session() as session:
-        return entries.recent(session, server.actor(person), limit=100)
+        return entry_queries.recent(session, server.actor(person), limit=100)
 
 
 def settled_count(server, person, *, expected: int, quiet_s: float = 1.5, timeout_s: float = 20.0) -> int:
@@ -93,9 +93,14 @@ def test_clinician_logs_an_interaction_and_sees_it(seeded_server, page, clinicia
     assert note.locator("b, strong").count() == 0
     assert main(page).locator("b", has_text="html").count() == 0
     assert main(page).locator("strong", has_text="bold").count() == 0
-    entry = main(page).get_by_test_id("stVerticalBlock").filter(  # the innermost block: the entry
-        has=page.get_by_test_id("stText").filter(has_text="Stayed with her family")
-    ).last
+    entry = (
+        main(page)
+        .get_by_test_id("stVerticalBlock")
+        .filter(  # the innermost block: the entry
+            has=page.get_by_test_id("stText").filter(has_text="Stayed with her family")
+        )
+        .last
+    )
     expect(entry).to_contain_text("+2 Fulfilling")
     expect(entry).to_contain_text("Gratitude")
     assert_no_exception(page)

@@ -1,4 +1,5 @@
 """Each role's navigation holds its pages and no others; every one of them opens cleanly."""
+
 from __future__ import annotations
 
 from urllib.parse import urlparse
@@ -87,7 +88,10 @@ def test_clinician_cannot_open_an_admin_page_by_url(seeded_server, page):
     # the app rerun for that URL: it answers with Home, still signed in.
     open_nav_link(page, "Log an interaction")
     rerun_after(
-        page, lambda: page.evaluate("() => { history.pushState({}, '', '/people'); dispatchEvent(new PopStateEvent('popstate')); }")
+        page,
+        lambda: page.evaluate(
+            "() => { history.pushState({}, '', '/people'); dispatchEvent(new PopStateEvent('popstate')); }"
+        ),
     )
     close_page_not_found(page)
     assert_lands_on_home(page)

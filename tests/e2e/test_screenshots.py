@@ -2,6 +2,7 @@
 
 They are written to docs/screenshots/ on every run, so they always show the current app.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -50,11 +51,20 @@ def with_entries(seeded_server):
     with seeded_server.session() as session:
         tag_ids = {t.name: t.id for t in entries.tag_options(session)}
         for days_ago, time_of_day, rating, tags, trusted, humanity, note in ENTRIES:
-            interactions.log(session, clinician, InteractionDraft(
-                token=uuid.uuid4().hex, occurred_on=clinician.today() - timedelta(days=days_ago),
-                time_of_day=time_of_day, rating=rating, tag_ids=tuple(tag_ids[t] for t in tags),
-                felt_trusted=trusted, showed_humanity=humanity, note=note,
-            ))
+            interactions.log(
+                session,
+                clinician,
+                InteractionDraft(
+                    token=uuid.uuid4().hex,
+                    occurred_on=clinician.today() - timedelta(days=days_ago),
+                    time_of_day=time_of_day,
+                    rating=rating,
+                    tag_ids=tuple(tag_ids[t] for t in tags),
+                    felt_trusted=trusted,
+                    showed_humanity=humanity,
+                    note=note,
+                ),
+            )
     return seeded_server
 
 

@@ -1,4 +1,5 @@
 """Signing in and out: one message for every failure, a clean way out, deactivation applies at once."""
+
 from __future__ import annotations
 
 import pytest

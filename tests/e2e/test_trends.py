@@ -1,4 +1,5 @@
 """The demo's drifting clinician: the private early warning, My trends and the check-in, in Chromium."""
+
 from __future__ import annotations
 
 import pytest

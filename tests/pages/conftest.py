@@ -1,5 +1,8 @@
 """AppTest fixtures: the real script against a fresh SQLite database, signed in as a given person."""
+
 from __future__ import annotations
+
+import re
 
 import pytest
 import streamlit as st
@@ -67,3 +70,9 @@ def _render_page(module: str, function: str) -> None:
     import importlib
 
     getattr(importlib.import_module(f"pages.{module}"), function)()
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of Markdown text made with `pages.ui.text.literal`: escapes and the
+    invisible word joiners removed (an element's `.value` in AppTest is its Markdown source)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")

@@ -1,4 +1,5 @@
 """The log page: the 15-second form, the identifier check, the recent list, editing and deleting."""
+
 from __future__ import annotations
 
 import uuid
@@ -15,7 +16,11 @@ def test_form_has_everything_a_clinician_needs(open_page, clinician):
     assert "Never enter patient identifiers" in at.caption[0].value
     assert len(at.pills) == 2  # rating, tags
     assert at.pills[0].options[0] == "-3 Very draining" and at.pills[0].options[-1] == "+3 Very fulfilling"
-    assert [s.label for s in at.segmented_control] == ["Time of day", "I felt trusted by the patient", "I let my own humanity show"]
+    assert [s.label for s in at.segmented_control] == [
+        "Time of day",
+        "I felt trusted by the patient",
+        "I let my own humanity show",
+    ]
     assert at.date_input[0].value == clinician.today()
 
 

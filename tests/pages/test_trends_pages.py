@@ -119,3 +119,20 @@ def test_chart_csv_downloads_neutralise_a_formula_in_a_tag_name(open_page, db, a
     assert not at.exception
     assert '\'=HYPERLINK(""http://x"")' in offered["tags.csv"].decode()
     assert not any(line.startswith("=") for line in offered["tags.csv"].decode().splitlines())
+
+
+def answer_check_in(at) -> None:
+    for radio in at.radio[:6]:
+        radio.set_value(4)
+    at.radio[6].set_value(1)
+    at.pills[0].set_value(2)
+
+
+def test_a_second_check_in_in_a_week_is_a_question_not_an_error(open_page, db, clinician):
+    checkins.submit(db, clinician, token=token(), answers=CheckInAnswers(brs=(3,) * 6, burnout=2, load=5))
+    at = open_page("me.checkin", clinician)
+    answer_check_in(at)
+    next(b for b in at.button if b.label == "Save check-in").click().run()
+    assert not at.exception and not at.error
+    assert "replace" in at.warning[0].value.lower()
+    assert [row.load for row in checkin_history.history(db, clinician)] == [5]
