@@ -1,4 +1,4 @@
-"""The command line: `python -m tracker migrate | demo | evaluate-warning | send-notifications`.
+"""The command line: `python -m tracker migrate | demo | evaluate-warning | outcomes | send-notifications`.
 
 Same services as the app."""
 
@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 
 from tracker.errors import SharedLoadError
 
@@ -29,6 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     sender = commands.add_parser("send-notifications", help="deliver the notification e-mails (needs SMTP_URL)")
     sender.add_argument("--once", action="store_true", help="deliver what is due now, then stop")
     sender.add_argument("--lease-seconds", type=float, default=600, help=argparse.SUPPRESS)  # tests
+    outcomes = commands.add_parser("outcomes", help="print the program outcomes table, small groups suppressed")
+    outcomes.add_argument("--by", choices=("unit", "profession", "month"), default="unit")
+    outcomes.add_argument("--since", type=date.fromisoformat, help="first day (YYYY-MM-DD); default: a year ago")
+    outcomes.add_argument("--until", type=date.fromisoformat, help="day after the last (YYYY-MM-DD); default: tomorrow")
+    outcomes.add_argument("--format", choices=("table", "csv"), default="table")
     args = parser.parse_args(argv)
 
     try:
@@ -54,6 +60,13 @@ def main(argv: list[str] | None = None) -> int:
             return evaluate_warning.main(
                 ["--people", str(args.people), "--years", str(args.years), "--seed", str(args.seed)]
             )
+        elif args.command == "outcomes":
+            from tracker.app import open_database
+            from tracker.outcomes_cli import print_outcomes
+
+            _engine, factory = open_database()
+            with factory() as db:
+                print_outcomes(db, by=args.by, since=args.since, until=args.until, form=args.format)
         elif args.command == "send-notifications":
             from tracker import mail
 

@@ -45,6 +45,7 @@ class Action(StrEnum):
     # the installation
     PREPARE_INSTALLATION = "prepare the installation"
     RUN_SWEEPS = "expire requests and send reminders"
+    EXPORT_OUTCOMES = "print program outcomes"
     CREATE_FIRST_ADMINISTRATOR = "create first administrator"
     FILL_DEMO = "fill demo organisation"
     # one's own account
@@ -123,6 +124,7 @@ def own(kind: str, actor_or_id: Actor | int) -> Resource:
 POLICY: dict[Action, Rule] = {
     Action.PREPARE_INSTALLATION: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM),
     Action.RUN_SWEEPS: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM),
+    Action.EXPORT_OUTCOMES: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
     Action.CREATE_FIRST_ADMINISTRATOR: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
     Action.FILL_DEMO: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
     Action.SIGN_IN: Rule(ANYONE, Scope.OWN),
