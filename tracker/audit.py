@@ -44,6 +44,8 @@ class AuditKind(StrEnum):
     SUPPORTER_TRAINED = "supporter marked trained"
     SUPPORTER_UNTRAINED = "supporter training mark removed"
     OUTCOMES_VIEWED = "program outcomes viewed"
+    SETTINGS_CHANGED = "program settings changed"
+    PERSON_CREATED_BY_SSO = "person created at first single sign-on"
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ class Action(StrEnum):
     RUN_SWEEPS = "expire requests and send reminders"
     EXPORT_OUTCOMES = "print program outcomes"
     CREATE_FIRST_ADMINISTRATOR = "create first administrator"
+    CREATE_FROM_SSO = "create a clinician at first single sign-on"
     FILL_DEMO = "fill demo organisation"
     # one's own account
     SIGN_IN = "sign in"
@@ -72,6 +73,7 @@ class Action(StrEnum):
     RESET_PASSWORD = "reset password"
     MANAGE_LISTS = "manage units and tags"
     READ_AUDIT_LOG = "read audit log"
+    CHANGE_SETTINGS = "change program settings"
     # peer support (the conversations issue builds on these rows)
     ASK_FOR_CONVERSATION = "ask for a conversation"
     READ_REQUEST = "read request"
@@ -126,6 +128,7 @@ POLICY: dict[Action, Rule] = {
     Action.RUN_SWEEPS: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM),
     Action.EXPORT_OUTCOMES: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
     Action.CREATE_FIRST_ADMINISTRATOR: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
+    Action.CREATE_FROM_SSO: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
     Action.FILL_DEMO: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
     Action.SIGN_IN: Rule(ANYONE, Scope.OWN),
     Action.CHANGE_PASSWORD: Rule(ANYONE, Scope.OWN),
@@ -148,6 +151,7 @@ POLICY: dict[Action, Rule] = {
     Action.RESET_PASSWORD: Rule(ADMINISTRATOR, Scope.ROLE, audited=True),
     Action.MANAGE_LISTS: Rule(ADMINISTRATOR, Scope.ROLE, audited=True),
     Action.READ_AUDIT_LOG: Rule(ADMINISTRATOR, Scope.ROLE),
+    Action.CHANGE_SETTINGS: Rule(ADMINISTRATOR, Scope.ROLE, audited=True),
     Action.ASK_FOR_CONVERSATION: Rule(CLINICIAN, Scope.OWN, private=True),
     Action.READ_REQUEST: Rule(CLINICIAN, Scope.PARTY),
     Action.WITHDRAW_REQUEST: Rule(CLINICIAN, Scope.OWN, private=True),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from db.models import CheckIn
 from tracker.domain import Actor
 from tracker.policy import Action
+from tracker.queries.program import program_settings
 from tracker.scoring import brs_band
 from tracker.services.boundary import authorize
 
@@ -32,9 +33,11 @@ class CheckInStatus:
 
 
 def status(db: Session, actor: Actor) -> CheckInStatus:
-    """Due when this ISO week (in the person's own calendar) has no check-in yet."""
+    """Due when this ISO week (in the person's own calendar) has no check-in yet — or, with the
+    program's fortnightly cadence, when neither this week nor the week before has one."""
     authorize(db, actor, Action.READ_CHECKINS)
-    year, week, _ = actor.today().isocalendar()
+    today = actor.today()
+    year, week, _ = today.isocalendar()
     latest = db.scalar(
         select(CheckIn)
         .where(CheckIn.person_id == actor.id)
@@ -42,7 +45,11 @@ def status(db: Session, actor: Actor) -> CheckInStatus:
         .limit(1)
     )
     this_week = latest if latest is not None and (latest.iso_year, latest.iso_week) == (year, week) else None
-    return CheckInStatus(due=this_week is None, this_week=row(this_week), latest=row(latest))
+    due = this_week is None
+    if due and latest is not None and program_settings(db).checkin_cadence == "fortnightly":
+        last_week = (today - timedelta(days=7)).isocalendar()[:2]
+        due = (latest.iso_year, latest.iso_week) != tuple(last_week)
+    return CheckInStatus(due=due, this_week=row(this_week), latest=row(latest))
 
 
 def history(db: Session, actor: Actor, *, since: date | None = None) -> list[CheckInRow]:

@@ -28,6 +28,7 @@ from tracker.domain import Actor, Role, as_utc
 from tracker.errors import SignInFailed, ValidationError
 from tracker.passwords import hash_password, needs_rehash, verify_password
 from tracker.policy import Action
+from tracker.queries.program import program_settings
 from tracker.services.boundary import action
 from tracker.services.mydata import erase_private_history
 from tracker.validation import clean_email, clean_name, clean_new_password
@@ -99,6 +100,7 @@ def sign_in_with_sso(
     issuer: str | None = None,
     subject: str | None = None,
     trust_email: bool = False,
+    name: str | None = None,
 ) -> Actor:
     """The identity provider vouches for the person; they must exist and be active here.
 
@@ -115,6 +117,8 @@ def sign_in_with_sso(
         if not isinstance(email, str) or not email or not (email_verified is True or trust_email):
             raise SignInFailed(SSO_REFUSED)
         linked = db.scalar(select(Person).where(Person.email == email.strip().lower()))
+        if linked is None and program_settings(db).sso_creates_clinicians and issuer and subject:
+            return _create_from_sso(db, email=email, name=name, issuer=issuer, subject=subject)
         if linked is None or (
             linked.sso_subject is not None and (issuer, subject) != (linked.sso_issuer, linked.sso_subject)
         ):
@@ -127,6 +131,26 @@ def sign_in_with_sso(
             linked.sso_issuer, linked.sso_subject = issuer[:255], subject[:255]
             act.done(linked.id)
     return signed_in
+
+
+def _create_from_sso(db: Session, *, email: str, name: str | None, issuer: str, subject: str) -> Actor:
+    """The program lets single sign-on create clinicians: a verified identity we have not seen
+    becomes a clinician account, linked to the provider's (issuer, subject), with no password."""
+    clean_address = clean_email(email)
+    display_name = clean_name(name) if isinstance(name, str) and name.strip() else clean_address.split("@")[0]
+    with action(db, None, Action.CREATE_FROM_SSO) as act:
+        person = Person(
+            email=clean_address,
+            display_name=display_name,
+            password_hash=None,
+            sso_issuer=issuer[:255],
+            sso_subject=subject[:255],
+        )
+        person.roles = [RoleGrant(role=Role.CLINICIAN)]
+        db.add(person)
+        db.flush()
+        act.done(person.id, audit=AuditRecord.about_person(AuditKind.PERSON_CREATED_BY_SSO, person))
+    return replace(to_actor(person), must_change_password=False)
 
 
 def current_actor(db: Session, person_id: int, *, epoch: int | None = None) -> Actor | None:
