@@ -1,6 +1,5 @@
-"""The command line: `python -m tracker migrate | demo | evaluate-warning | outcomes | send-notifications`.
-
-Same services as the app."""
+"""The command line: `python -m tracker migrate | demo | evaluate-warning | evaluate-program | outcomes |
+send-notifications`. Same services as the app."""
 
 from __future__ import annotations
 
@@ -30,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     sender = commands.add_parser("send-notifications", help="deliver the notification e-mails (needs SMTP_URL)")
     sender.add_argument("--once", action="store_true", help="deliver what is due now, then stop")
     sender.add_argument("--lease-seconds", type=float, default=600, help=argparse.SUPPRESS)  # tests
+    program = commands.add_parser("evaluate-program", help="run the whole program on a simulated organisation")
+    program.add_argument("--people", type=int, default=200)
+    program.add_argument("--days", type=int, default=90)
+    program.add_argument("--seed", type=int, default=7)
     outcomes = commands.add_parser("outcomes", help="print the program outcomes table, small groups suppressed")
     outcomes.add_argument("--by", choices=("unit", "profession", "month"), default="unit")
     outcomes.add_argument("--since", type=date.fromisoformat, help="first day (YYYY-MM-DD); default: a year ago")
@@ -59,6 +62,12 @@ def main(argv: list[str] | None = None) -> int:
 
             return evaluate_warning.main(
                 ["--people", str(args.people), "--years", str(args.years), "--seed", str(args.seed)]
+            )
+        elif args.command == "evaluate-program":
+            from tracker import evaluate_program
+
+            return evaluate_program.main(
+                ["--people", str(args.people), "--days", str(args.days), "--seed", str(args.seed)]
             )
         elif args.command == "outcomes":
             from tracker.app import open_database

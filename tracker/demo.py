@@ -653,8 +653,11 @@ def fill_demo(
     seed: int = 7,
     reset: bool = False,
     today: date | None = None,
+    peer_program: bool = True,
 ) -> str:
     """Fill an empty database with the demo organisation; with `reset`, replace everything first.
+    `peer_program=False` leaves out supporters, requests and conversations (evaluate-program runs
+    its own).
 
     One transaction: on any error nothing is stored (and with `reset`, nothing is deleted).
     Returns a summary to print.
@@ -672,9 +675,10 @@ def fill_demo(
             if reset:
                 _delete_everything(db)
             _write(db, plan, password_hash)
-            write_peer_support(
-                db, seed=seed, today=today, clinician_email=CLINICIAN_EMAIL, coordinator_email=COORDINATOR_EMAIL
-            )
+            if peer_program:
+                write_peer_support(
+                    db, seed=seed, today=today, clinician_email=CLINICIAN_EMAIL, coordinator_email=COORDINATOR_EMAIL
+                )
             detail = f"{len(plan.people)} people, {len(plan.units)} units, {days} days, seed {seed}"
             act.done(audit=AuditRecord(AuditKind.DEMO_FILLED, detail=detail))
     except Conflict:
