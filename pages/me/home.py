@@ -9,12 +9,17 @@ from pages.ui.session import actor, db
 from pages.ui.text import literal
 from pages.ui.widgets import early_warning_prompt
 from tracker.domain import Role
-from tracker.queries import trends
+from tracker.queries import peer, trends
 
 
 def render() -> None:
     me = actor()
     st.title(f"Hello, {literal(me.display_name.split()[0])}")
+    with db() as session:
+        unread = peer.unread_count(session, me)
+    if unread:
+        label = f"{unread} new notification{'s' if unread > 1 else ''}"
+        st.page_link(navigation.page("me.notifications"), label=label, icon=":material/notifications_active:")
     if me.has(Role.CLINICIAN):
         with db() as session:
             warning, checkin = trends.home_status(session, me)
@@ -32,6 +37,9 @@ def render() -> None:
         st.caption(
             "Your entries, reflections and trends are private. No manager, coordinator or administrator can read them."
         )
+    if me.has(Role.COORDINATOR):
+        st.subheader("Coordination")
+        st.page_link(navigation.page("coordination.queue"))
     if me.has(Role.ADMINISTRATOR):
         st.subheader("Administration")
         for module in ("admin.people", "admin.units", "admin.tags", "admin.audit"):

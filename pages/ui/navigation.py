@@ -15,6 +15,7 @@ from tracker.domain import Role
 
 EVERYONE = frozenset(Role)
 CLINICIANS = frozenset({Role.CLINICIAN})
+COORDINATORS = frozenset({Role.COORDINATOR})
 ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})
 
 
@@ -28,16 +29,22 @@ class PageSpec:
     roles: frozenset[Role]
 
 
-# Modules live in one subpackage per audience (pages/me/, pages/admin/), so pages/ holds no page
-# file that Streamlit's old pages-folder mode could run in place of streamlit_app.py; a URL need
-# not match a file name (see docs/ARCHITECTURE.md, "Pages"). The URLs stay as they were, so
-# bookmarks keep working. Home is the default page and lives at "/".
+# Modules live in one subpackage per audience (pages/me/, pages/coordination/, pages/admin/), so
+# pages/ holds no page file that Streamlit's old pages-folder mode could run in place of
+# streamlit_app.py; a URL need not match a file name (see docs/ARCHITECTURE.md, "Pages"). The URLs
+# stay as they were, so bookmarks keep working. Home is the default page and lives at "/".
+# "notifications" is fixed: the e-mails link to /notifications (tracker/notify.py).
 PAGES = (
     PageSpec("me.home", "Home", ":material/home:", "", "Me", EVERYONE),
+    PageSpec("me.notifications", "Notifications", ":material/notifications:", "notifications", "Me", EVERYONE),
     PageSpec("me.log", "Log an interaction", ":material/edit_note:", "log", "Me", CLINICIANS),
     PageSpec("me.trends", "My trends", ":material/monitoring:", "trends", "Me", CLINICIANS),
     PageSpec("me.checkin", "Check-in", ":material/self_improvement:", "checkin", "Me", CLINICIANS),
     PageSpec("me.my_data", "My data", ":material/folder_shared:", "my_data", "Me", EVERYONE),
+    PageSpec("me.ask", "Ask for a conversation", ":material/handshake:", "ask", "Peer support", CLINICIANS),
+    PageSpec("me.conversations", "My conversations", ":material/forum:", "conversations", "Peer support", CLINICIANS),
+    PageSpec("me.support", "Support a peer", ":material/volunteer_activism:", "support", "Peer support", CLINICIANS),
+    PageSpec("coordination.queue", "Review queue", ":material/fact_check:", "queue", "Coordination", COORDINATORS),
     PageSpec("admin.people", "People", ":material/group:", "people", "Administration", ADMINISTRATORS),
     PageSpec("admin.units", "Units", ":material/apartment:", "units", "Administration", ADMINISTRATORS),
     PageSpec("admin.tags", "Tags", ":material/sell:", "tags", "Administration", ADMINISTRATORS),

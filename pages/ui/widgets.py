@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import streamlit as st
 from sqlalchemy.orm import Session
 
+from pages.ui import navigation
 from pages.ui.session import db, flash, form_generation, form_token, next_form
 from pages.ui.text import literal
 from tracker.domain import RATING_LABELS, TIMES_OF_DAY, TRUST_ANSWERS, TRUST_QUESTIONS, InteractionDraft
@@ -156,24 +157,7 @@ def early_warning_prompt(warning) -> None:
             "unless you ask."
         )
         if st.button("Ask for a shared-load conversation", type="primary", icon=":material/handshake:", key="ask_peer"):
-            _about_conversations()
-
-
-@st.dialog("Shared-load conversations")
-def _about_conversations() -> None:
-    st.write(
-        "A shared-load conversation is a confidential talk of about half an hour with a trained peer "
-        "supporter: another clinician who has volunteered and been trained to listen. It is not an "
-        "assessment and nothing from it goes into any record."
-    )
-    st.write(
-        "Asking is private: a peer-support coordinator sees only that someone asked for a conversation "
-        "and the topics you choose — never your entries, notes or trends."
-    )
-    st.info(
-        "Requests open here once peer matching is switched on for your organisation. Until then, "
-        "your peer-support coordinator can arrange a conversation directly."
-    )
+            st.switch_page(navigation.page("me.ask"))  # the form itself: nothing is sent until the person sends it
 
 
 def named_list_editor(

@@ -178,6 +178,7 @@ def assert_only_sign_in(view: FirstView | str) -> None:
 
 def test_the_app_declares_the_pages_this_test_opens():
     assert {"", "log", "people", "units", "tags", "audit", "account"} <= set(URL_PATHS)
+    assert {"ask", "conversations", "support", "notifications", "queue"} <= set(URL_PATHS)
 
 
 @pytest.mark.parametrize("path", URL_PATHS, ids=lambda p: p or "root")

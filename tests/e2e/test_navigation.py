@@ -30,14 +30,20 @@ from tests.e2e.conftest import (
 pytestmark = pytest.mark.e2e
 
 ADMIN_PAGES = {"People", "Units", "Tags", "Audit log"}
-CLINICIAN_PAGES = {"Log an interaction"}  # later: My trends, Check-in, My data (whatever the app declares)
+CLINICIAN_PAGES = {"Log an interaction", "Ask for a conversation", "My conversations", "Support a peer"}
+COORDINATOR_PAGES = {"Review queue"}
+EVERYONE = {"Home", "Notifications", "Account"}
 
 # person → (must be in the navigation, must not be)
 EXPECTED = {
-    "administrator only": (ADMINISTRATOR, {"Home", "Account"} | ADMIN_PAGES, CLINICIAN_PAGES),
-    "clinician": (CLINICIAN, {"Home", "Account"} | CLINICIAN_PAGES, ADMIN_PAGES),
-    "coordinator and clinician": (COORDINATOR, {"Home", "Account"} | CLINICIAN_PAGES, ADMIN_PAGES),
-    "administrator and clinician": (FIRST_ADMINISTRATOR, {"Home", "Account"} | ADMIN_PAGES | CLINICIAN_PAGES, set()),
+    "administrator only": (ADMINISTRATOR, EVERYONE | ADMIN_PAGES, CLINICIAN_PAGES | COORDINATOR_PAGES),
+    "clinician": (CLINICIAN, EVERYONE | CLINICIAN_PAGES, ADMIN_PAGES | COORDINATOR_PAGES),
+    "coordinator and clinician": (COORDINATOR, EVERYONE | CLINICIAN_PAGES | COORDINATOR_PAGES, ADMIN_PAGES),
+    "administrator and clinician": (
+        FIRST_ADMINISTRATOR,
+        EVERYONE | ADMIN_PAGES | CLINICIAN_PAGES,
+        COORDINATOR_PAGES,
+    ),
 }
 
 
