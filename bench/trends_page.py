@@ -97,7 +97,8 @@ def fill(factory, engine, target: int) -> tuple[int, int]:
     with engine.begin() as conn:
         conn.execute(
             text(
-                f"INSERT INTO people (email, display_name, must_change_password, active, timezone, data_version, created_at) "
+                "INSERT INTO people"
+                " (email, display_name, must_change_password, active, timezone, data_version, created_at) "
                 f"SELECT 'filler' || n || '@bench.example', 'Filler ' || n, false, true, 'UTC', 0, CURRENT_TIMESTAMP "
                 f"FROM {integers(dialect, 'f', fillers)}"
             )
@@ -110,10 +111,11 @@ def fill(factory, engine, target: int) -> tuple[int, int]:
         )
         conn.execute(
             text(
-                f"INSERT INTO interactions (person_id, occurred_on, time_of_day, rating, form_token, created_at) "
+                "INSERT INTO interactions (person_id, occurred_on, time_of_day, rating, created_at) "
                 f"SELECT p.pid, {day}, "
-                f"CASE (e.n + p.pid) % 4 WHEN 0 THEN 'morning' WHEN 1 THEN 'afternoon' WHEN 2 THEN 'evening' ELSE 'night' END, "
-                f"((e.n * 7 + p.pid * 3) % 7) - 3, p.pid || '-' || e.n, CURRENT_TIMESTAMP "
+                "CASE (e.n + p.pid) % 4"
+                " WHEN 0 THEN 'morning' WHEN 1 THEN 'afternoon' WHEN 2 THEN 'evening' ELSE 'night' END, "
+                f"((e.n * 7 + p.pid * 3) % 7) - 3, CURRENT_TIMESTAMP "
                 f"FROM ({people}) AS p CROSS JOIN {integers(dialect, 'e', per_person)}"
             ),
             {"today": today.isoformat()},
