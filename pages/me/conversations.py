@@ -49,10 +49,11 @@ def _conversation(me: Actor, c: Conversation, now: datetime) -> None:
         st.text(("Your supporter: " if c.role == "seeker" else "Your peer: ") + peer_text(c.peer))
     if c.role == "seeker" and c.load_after is not None:
         st.caption(f"Your load: {c.load_before} of 10 before, {c.load_after} of 10 after.")
-    if c.match_id is not None and c.status in ("approved", "scheduled"):
-        _meeting(me, c)
-    if c.match_id is not None and c.feedback_open(now):
+    if c.match_id is not None and c.feedback_open(now):  # the meeting time has passed
+        st.markdown(f":material/event_available: **Met:** {local(c.meeting_at, me.timezone)}")
         _feedback(me, c)
+    elif c.match_id is not None and c.status in ("approved", "scheduled"):
+        _meeting(me, c)
     withdraw_button(c, key=f"withdraw:{c.request_id}")
 
 
