@@ -23,6 +23,7 @@ from tracker.identifiers import find_identifiers
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PASSWORD_MIN_CHARS = 10
+EARLIEST_DATE = date(2000, 1, 1)  # no real entry is older; a year-1 date breaks date arithmetic downstream
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
@@ -35,6 +36,12 @@ class CleanInteraction:
     felt_trusted: int | None
     showed_humanity: int | None
     note: str | None
+
+
+def _unshowable(text: str, allowed: str = "") -> bool:
+    """Control, format (right-to-left overrides, zero-width), surrogate and private-use characters:
+    PostgreSQL refuses NUL outright, and the others make a name or a tag read as something else."""
+    return any(c not in allowed and unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") for c in text)
 
 
 def is_id(value: object) -> bool:
@@ -63,6 +70,8 @@ def clean_interaction(draft: InteractionDraft, *, today: date, usable_tag_ids: s
         raise ValidationError("Please choose the date of the interaction.")
     if draft.occurred_on > today:
         raise ValidationError("The date cannot be in the future.")
+    if draft.occurred_on < EARLIEST_DATE:
+        raise ValidationError(f"The date cannot be before {EARLIEST_DATE:%d %B %Y}.")
     if not is_int(draft.rating) or draft.rating not in RATING_LABELS:
         raise ValidationError(
             "Please choose how the interaction left you, from -3 (very draining) to +3 (very fulfilling)."
@@ -97,6 +106,8 @@ def clean_note(note: str | None, *, save_anyway: bool) -> str | None:
         return None
     if len(note) > NOTE_MAX_CHARS:
         raise ValidationError(f"The reflection is {len(note):,} characters; the limit is {NOTE_MAX_CHARS:,}.")
+    if _unshowable(note, allowed="\n\t"):
+        raise ValidationError("The reflection holds characters that cannot be stored or shown.")
     kinds = find_identifiers(note)
     if kinds and not save_anyway:
         raise PossibleIdentifier(kinds)
@@ -113,6 +124,8 @@ def clean_name(name: object, *, what: str = "name", max_chars: int = 120) -> str
     if not isinstance(name, str) or not name.strip():
         raise ValidationError(f"Please enter a {what}.")
     name = " ".join(name.split())
+    if _unshowable(name):
+        raise ValidationError(f"The {what} holds characters that cannot be stored or shown.")
     if len(name) > max_chars:
         raise ValidationError(f"The {what} can be at most {max_chars} characters.")
     return name
@@ -186,7 +199,7 @@ def clean_line(text: object, *, what: str = "reason", required: bool = False) ->
     text = " ".join(text.split())
     if len(text) > LINE_MAX_CHARS:
         raise ValidationError(f"The {what} can be at most {LINE_MAX_CHARS} characters.")
-    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") for c in text):
+    if _unshowable(text):
         raise ValidationError(f"The {what} holds characters that cannot be shown.")
     return text
 

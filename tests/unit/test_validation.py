@@ -107,3 +107,25 @@ def test_passwords_must_be_long_and_repeated_identically():
     with pytest.raises(ValidationError, match="not the same"):
         clean_new_password("long enough one", "long enough two")
     assert clean_new_password("long enough one", "long enough one") == "long enough one"
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\u202e", "\u200b", "\x07", "\ud800"])
+def test_names_and_notes_with_unshowable_characters_are_refused(bad):
+    from tracker.validation import clean_name
+
+    with pytest.raises(ValidationError, match="cannot be stored or shown"):
+        clean_name(f"Team{bad}debrief", what="tag name")
+    with pytest.raises(ValidationError, match="cannot be stored or shown"):
+        clean_interaction(draft(note=f"felt{bad}heavy"), today=TODAY, usable_tag_ids=TAGS)
+
+
+def test_a_note_keeps_its_line_breaks_and_emoji():
+    note = "long day\n\tthen a quiet moment 🙂"
+    assert clean_interaction(draft(note=note), today=TODAY, usable_tag_ids=TAGS).note == note
+
+
+def test_dates_before_2000_are_refused():
+    from datetime import date
+
+    with pytest.raises(ValidationError, match="before"):
+        clean_interaction(draft(occurred_on=date(1, 1, 1)), today=TODAY, usable_tag_ids=TAGS)
