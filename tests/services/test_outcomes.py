@@ -16,7 +16,7 @@ from tracker.errors import NotAllowed, ValidationError
 from tracker.outcomes_cli import print_outcomes
 from tracker.queries import entries
 from tracker.queries.outcomes import CSV_HEADER, program_outcomes
-from tracker.services import conversations, named_lists
+from tracker.services import auth, conversations, named_lists
 from tracker.services import queue as decisions
 
 SINCE = utcnow().date() - timedelta(days=30)
@@ -105,3 +105,23 @@ def test_the_command_prints_exactly_the_coordinators_table(db, program, by):
     for row in rows[1:]:
         if row[-1] == "true":
             assert row[1:7] == [""] * 6
+
+
+def test_the_shared_load_effect_says_how_many_conversations_it_rests_on(db, program, make_person):
+    """A conversation is met at its first feedback; when only the supporter has answered, there is
+    no load after to divide yet, so it counts as met but not behind the ratio."""
+    gratitude = entries.tag_options(db)[0].id
+    seeker = make_person("Late Seeker", profession="nurse")
+    request_id = ask(db, seeker, [gratitude], load_before=6)
+    decisions.propose_matches(db, program)
+    decisions.approve_all(db, program)
+    match = db.scalar(select(Match).where(Match.request_id == request_id))
+    supporter = auth.current_actor(db, match.supporter_id)
+    conversations.propose_time(db, supporter, match.id, utcnow() + timedelta(days=1))
+    conversations.accept_time(db, seeker, match.id)
+    match.meeting_at = utcnow() - timedelta(hours=1)
+    db.commit()
+    conversations.supporter_feedback(db, supporter, match.id, load_after=3, wants_support=False)
+    total = program_outcomes(db, program, by="unit", since=SINCE, until=UNTIL).total
+    assert total.measures["met"] == 7
+    assert total.measures["load_ratio_conversations"] == 6 and total.measures["load_ratio"] == 0.5

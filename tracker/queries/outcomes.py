@@ -49,6 +49,7 @@ MEASURES = (
     "median_hours_to_match",
     "median_helpfulness",
     "load_ratio",
+    "load_ratio_conversations",
     "share_met",
     "share_ended_unmet",
     "zero_before_left_out",
@@ -212,6 +213,7 @@ def _measures(rows: list[_Asked]) -> dict[str, float | None]:
         "median_hours_to_match": _median([r.hours_to_match for r in rows]),
         "median_helpfulness": _median([r.helpful for r in met]),
         "load_ratio": _median(ratios, digits=2),
+        "load_ratio_conversations": len(ratios),  # the count the shared-load effect rests on
         "share_met": round(len(met) / len(rows), 3) if rows else None,
         "share_ended_unmet": round(sum(r.status in ENDED_UNMET for r in rows) / len(rows), 3) if rows else None,
         "zero_before_left_out": sum(1 for r in met if r.load_before == 0),
