@@ -319,6 +319,8 @@ class Match(Base):
     meeting_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     meeting_proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     meeting_accepted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Grows with every proposed time: the calendar invitation's SEQUENCE, so calendars update it.
+    meeting_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     seeker_load_after: Mapped[int | None] = mapped_column(SmallInteger)
     seeker_helpful: Mapped[int | None] = mapped_column(SmallInteger)
     seeker_feedback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -128,3 +128,4 @@ class RequestDraft:
     same_profession: bool = False
     not_my_unit: bool = False
     note_for_coordinator: str | None = None
+    save_anyway: bool = False  # the person checked: the line holds no patient identifier

@@ -32,6 +32,7 @@ class NotificationKind(StrEnum):
     MEETING_ACCEPTED = "meeting_accepted"  # the one who proposed
     FEEDBACK_DUE = "feedback_due"  # both, after the meeting time
     REQUEST_EXPIRED = "request_expired"  # seeker
+    REQUEST_DECLINED = "request_declined"  # seeker: peer support cannot serve this request
 
 
 WORDING = {
@@ -44,6 +45,7 @@ WORDING = {
     NotificationKind.MEETING_ACCEPTED: "Your proposed meeting time was accepted.",
     NotificationKind.FEEDBACK_DUE: "How did your conversation go? Your short feedback is due.",
     NotificationKind.REQUEST_EXPIRED: "Your request was open for a long time without a match and has expired.",
+    NotificationKind.REQUEST_DECLINED: "A coordinator closed your request; you can see why under My conversations.",
 }
 
 

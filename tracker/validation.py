@@ -170,8 +170,8 @@ def clean_request(draft: RequestDraft, *, usable_tag_ids: set[int]) -> CleanRequ
     if not isinstance(draft.same_profession, bool) or not isinstance(draft.not_my_unit, bool):
         raise ValidationError("Please answer the preferences with yes or no.")
     line = clean_line(draft.note_for_coordinator, what="line for the coordinator")
-    if line and find_identifiers(line):
-        raise PossibleIdentifier(find_identifiers(line))
+    if line and not draft.save_anyway and (kinds := find_identifiers(line)):
+        raise PossibleIdentifier(kinds)
     return CleanRequest(topic_ids, draft.urgency, load, draft.same_profession, draft.not_my_unit, line)
 
 

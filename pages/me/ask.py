@@ -46,6 +46,7 @@ def render() -> None:
 def _form(me, tags) -> None:
     generation = form_generation(FORM)
     key = f"{FORM}:{generation}"
+    flagged_key = f"flagged:{key}"
     tag_names = {t.id: t.name for t in tags}
     with st.form(key, border=False):
         topic_ids = st.pills(
@@ -79,6 +80,10 @@ def _form(me, tags) -> None:
             "The coordinator reads this line: it is not private from them. " + NO_IDENTIFIERS,
             icon=":material/visibility:",
         )
+        save_anyway = False
+        if flagged_key in st.session_state:
+            st.warning(literal(st.session_state[flagged_key]))
+            save_anyway = st.checkbox("Send anyway: I checked, this is not a patient identifier", key=f"{key}:anyway")
         sent = st.form_submit_button("Send my request", type="primary", width="stretch", icon=":material/send:")
     if not sent:
         return
@@ -90,12 +95,14 @@ def _form(me, tags) -> None:
         same_profession=same_profession,
         not_my_unit=not_my_unit,
         note_for_coordinator=line or None,
+        save_anyway=save_anyway,
     )
     submit(
         lambda s: requests.ask(s, me, draft),
         done="Your request was sent. A coordinator will find a peer for you.",
         form=FORM,
         then=lambda _: st.session_state.pop(PREFILL_LOAD, None),
+        on_identifier=lambda error: st.session_state.__setitem__(flagged_key, str(error)),
     )
 
 

@@ -47,6 +47,8 @@ def _conversation(me: Actor, c: Conversation, now: datetime) -> None:
     st.text("Topics: " + ", ".join(c.topics))
     if c.peer is not None:
         st.text(("Your supporter: " if c.role == "seeker" else "Your peer: ") + peer_text(c.peer))
+    if c.decline_reason:
+        st.text("The coordinator's reason: " + c.decline_reason)
     if c.role == "seeker" and c.load_after is not None:
         st.caption(f"Your load: {c.load_before} of 10 before, {c.load_after} of 10 after.")
     if c.match_id is not None and c.feedback_open(now):  # the meeting time has passed

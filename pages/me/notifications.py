@@ -12,6 +12,9 @@ from tracker.domain import Role
 from tracker.queries import peer
 from tracker.services import inbox
 
+# Where each kind of notification is dealt with (the rest concern the person's own conversations).
+COORDINATOR_KINDS = {"new_request": "coordination.queue", "request_overdue": "coordination.queue"}
+
 
 def render() -> None:
     me = actor()
@@ -25,10 +28,11 @@ def render() -> None:
             icon = ":material/circle_notifications:" if row.unread else ":material/notifications:"
             st.markdown(f"{icon} {'**New** · ' if row.unread else ''}{row.text}")
             st.caption(local(row.at, me.timezone))
+            target = COORDINATOR_KINDS.get(row.kind) if me.has(Role.COORDINATOR) else None
+            if target is None and me.has(Role.CLINICIAN) and row.kind not in COORDINATOR_KINDS:
+                target = "me.conversations"
+            if target is not None:
+                st.page_link(navigation.page(target), label="Open", icon=":material/arrow_forward:")
     if any(row.unread for row in rows):
         with db() as session:
             inbox.mark_all_read(session, me)  # shown once as new, read from now on
-    if me.has(Role.CLINICIAN):
-        st.page_link(navigation.page("me.conversations"), icon=":material/forum:")
-    if me.has(Role.COORDINATOR):
-        st.page_link(navigation.page("coordination.queue"), icon=":material/fact_check:")

@@ -118,15 +118,19 @@ def test_ask_form_refuses_missing_topics_and_stores_nothing(open_page, db, clini
     assert peer.my_conversations(db, clinician) == []
 
 
-def test_ask_form_refuses_an_identifier_in_the_line_for_the_coordinator(open_page, db, clinician, topics):
+def test_ask_form_questions_an_identifier_in_the_line_and_sends_only_when_confirmed(open_page, db, clinician, topics):
     at = open_page("me.ask", clinician)
     at.pills(key="ask:0:topics").set_value([topics["Patient death"]])
     at.segmented_control(key="ask:0:urgency").set_value("soon")
     at.text_input(key="ask:0:line").input("About the patient on 555-123-4567")
     button(at, "Send my request").click().run()
-    assert "patient identifier" in at.error[0].value
-    assert "not private from them" in at.warning[0].value
+    assert any("patient identifier" in w.value for w in at.warning)
     assert peer.my_conversations(db, clinician) == []
+    at.checkbox(key="ask:0:anyway").check()
+    button(at, "Send my request").click().run()
+    assert not at.exception and not at.error
+    [request] = peer.my_conversations(db, clinician)
+    assert request.status == "open"
 
 
 def test_ask_form_starts_from_a_load_another_page_passed(engine, clinician):

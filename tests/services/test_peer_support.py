@@ -324,3 +324,37 @@ def test_without_smtp_nothing_is_queued_for_e_mail(db, coordinator, seeker, topi
     ask(db, seeker, [topics["Gratitude"]])
     assert peer.unread_count(db, coordinator) == 1
     assert db.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_a_line_that_looks_like_an_identifier_can_be_sent_when_confirmed(db, seeker, topics):
+    request_id = ask(db, seeker, [topics["Gratitude"]], note_for_coordinator="Room 12345678 works", save_anyway=True)
+    assert db.get(SupportRequest, request_id).note_for_coordinator == "Room 12345678 works"
+
+
+def test_no_withdrawing_once_the_meeting_time_has_passed(db, coordinator, seeker, make_person, topics):
+    supporter = offer(db, coordinator, make_person("Pia Peer"), [topics["Gratitude"]])
+    request_id = ask(db, seeker, [topics["Gratitude"]])
+    meet(db, coordinator, seeker, supporter, request_id)
+    with pytest.raises(ValidationError, match="meeting time has passed"):
+        requests.withdraw(db, seeker, request_id)
+
+
+def test_a_declined_request_tells_the_seeker_why_and_the_invitation_updates(
+    db, coordinator, seeker, make_person, topics
+):
+    request_id = ask(db, seeker, [topics["Gratitude"]])
+    decisions.decline_request(db, coordinator, request_id, reason="Please see occupational health")
+    [view] = peer.my_conversations(db, seeker)
+    assert (view.status, view.decline_reason) == ("declined", "Please see occupational health")
+    [note] = [n for n in peer.notifications(db, seeker) if n.request_id == request_id]
+    assert note.kind == "request_declined" and "closed your request" in note.text
+    supporter = offer(db, coordinator, make_person("Pia Peer"), [topics["Gratitude"]])
+    second = ask(db, seeker, [topics["Gratitude"]])
+    decisions.propose_matches(db, coordinator)
+    match = only_match(db, second)
+    decisions.approve(db, coordinator, match.id)
+    conversations.propose_time(db, supporter, match.id, utcnow() + timedelta(days=1))
+    conversations.propose_time(db, seeker, match.id, utcnow() + timedelta(days=2))
+    conversations.accept_time(db, supporter, match.id)
+    [event] = Calendar.from_ical(peer.invitation(db, seeker, match.id)).walk("VEVENT")
+    assert int(event["SEQUENCE"]) == 2 and event["DTSTAMP"].dt < event["DTSTART"].dt

@@ -16,7 +16,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Match, Notification, Person, SupporterProfile, SupportRequest
+from db.models import Match, Notification, Person, SupporterProfile, SupportRequest, utcnow
 from tracker.domain import Actor, as_utc
 from tracker.errors import NotAllowed
 from tracker.notify import WORDING, NotificationKind
@@ -52,6 +52,8 @@ class Conversation:
     meeting_accepted: bool
     my_feedback_given: bool
     load_after: int | None  # the seeker's own view only
+    time_changes: int = 0  # how many times a meeting time was proposed
+    decline_reason: str | None = None  # the seeker's own view: why a coordinator closed the request
 
     @property
     def can_withdraw(self) -> bool:
@@ -78,6 +80,8 @@ class Profile:
 @dataclass(frozen=True)
 class NotificationRow:
     id: int
+    kind: str
+    request_id: int | None
     text: str
     at: datetime
     unread: bool
@@ -121,7 +125,9 @@ def invitation(db: Session, actor: Actor, match_id: int) -> bytes:
     calendar.add("version", "2.0")
     event = Event()
     event.add("uid", f"shared-load-conversation-{view.match_id}@shared-load")
-    event.add("dtstamp", view.meeting_at)
+    event.add("dtstamp", utcnow())
+    # A re-proposed time is the same event, changed: calendars update it when the sequence grows.
+    event.add("sequence", view.time_changes)
     event.add("dtstart", view.meeting_at)
     event.add("dtend", view.meeting_at + timedelta(minutes=MEETING_MINUTES))
     event.add("summary", f"Shared-load conversation with {view.peer.name if view.peer else 'a peer'}")
@@ -154,7 +160,10 @@ def notifications(db: Session, actor: Actor, *, limit: int = 50) -> list[Notific
         .limit(limit)
     )
     return [
-        NotificationRow(n.id, WORDING[NotificationKind(n.kind)], as_utc(n.created_at), n.read_at is None) for n in rows
+        NotificationRow(
+            n.id, n.kind, n.request_id, WORDING[NotificationKind(n.kind)], as_utc(n.created_at), n.read_at is None
+        )
+        for n in rows
     ]
 
 
@@ -192,6 +201,8 @@ def _as_seeker(request: SupportRequest, people: dict[int, Peer], actor: Actor) -
         meeting_accepted=bool(match and match.meeting_accepted),
         my_feedback_given=bool(match and match.seeker_feedback_at),
         load_after=match.seeker_load_after if match else None,
+        time_changes=match.meeting_version if match else 0,
+        decline_reason=request.decline_reason if request.status == "declined" else None,
     )
 
 
@@ -212,4 +223,5 @@ def _as_supporter(match: Match, people: dict[int, Peer], actor: Actor) -> Conver
         meeting_accepted=match.meeting_accepted,
         my_feedback_given=match.supporter_feedback_at is not None,
         load_after=None,
+        time_changes=match.meeting_version,
     )

@@ -33,6 +33,7 @@ def propose_time(db: Session, actor: Actor, match_id: int, when: datetime, *, no
         match = _active(match, ("approved", "scheduled"), "A time can be proposed only before the meeting.")
         when = clean_meeting_time(when, now=now)
         match.meeting_at, match.meeting_proposed_by_id, match.meeting_accepted = when, actor.id, False
+        match.meeting_version = (match.meeting_version or 0) + 1
         match.status = match.request.status = "approved"
         notify(db, _other(match, actor), NotificationKind.MEETING_PROPOSED, match.request_id)
         act.done(match.id)

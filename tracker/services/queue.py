@@ -123,7 +123,7 @@ def decline_request(db: Session, actor: Actor, request_id: int, *, reason: str) 
             if match.status == "proposed":
                 db.delete(match)
         request.status, request.decline_reason, request.ended_at = "declined", reason, utcnow()
-        notify(db, request.seeker_id, NotificationKind.MATCH_DECLINED, request.id)
+        notify(db, request.seeker_id, NotificationKind.REQUEST_DECLINED, request.id)
         act.done(request.id, audit=AuditRecord(AuditKind.REQUEST_DECLINED, "request", request.id, None, reason))
 
 

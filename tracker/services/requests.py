@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Person, SupportRequest, Tag, utcnow
-from tracker.domain import Actor, RequestDraft
+from tracker.domain import Actor, RequestDraft, as_utc
 from tracker.errors import NotAllowed, ValidationError
 from tracker.notify import NotificationKind, notify, notify_coordinators
 from tracker.policy import Action, Resource, own
@@ -64,6 +64,8 @@ def withdraw(db: Session, actor: Actor, request_id: int) -> None:
             return
         if request.status not in LIVE:
             raise ValidationError("This request has already ended and can no longer be withdrawn.")
+        if any(m.status == "scheduled" and as_utc(m.meeting_at) <= utcnow() for m in request.matches):
+            raise ValidationError("The meeting time has passed: please tell us how it went instead.")
         for match in request.matches:
             if match.status in ("proposed", "approved", "scheduled"):
                 if match.status != "proposed":
