@@ -33,6 +33,7 @@ def render() -> None:
     if data.empty:
         st.info("Nothing to show yet. Log a few interactions and your trends appear here.")
         st.page_link(navigation.page("me.log"), label="Log an interaction", icon=":material/edit_note:")
+        _conversations(data.conversations)
         return
     early_warning_prompt(data.warning)
     if data.assessment.status == "insufficient":
@@ -67,6 +68,21 @@ def render() -> None:
             "Check-ins", "Dashed lines: the published cut-offs.", charts.checkin_scores, data.checkins, "check-ins"
         )
         st.altair_chart(charts.load_scores(data.checkins), width="stretch")
+    _conversations(data.conversations)
+
+
+def _conversations(conversations: pd.DataFrame) -> None:
+    """Chart 6, once the person has had a shared-load conversation (and said how it went)."""
+    if conversations.empty:
+        return
+    _section(
+        "Conversations",
+        "Your load (0–10) when you asked and after each shared-load conversation. "
+        "After ÷ before is the ratio: the program's goal is 0.5, half the weight.",
+        charts.conversation_loads,
+        conversations,
+        "conversations",
+    )
 
 
 def _section(title: str, caption: str | None, chart, rows: pd.DataFrame, name: str) -> None:

@@ -1,4 +1,4 @@
-"""Altair charts for My trends. Each takes already-aggregated rows and returns a chart."""
+"""Altair charts for My trends and Program outcomes. Each takes already-aggregated rows and returns a chart."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from tracker.scoring import BRS_HIGH_CUTOFF, BRS_LOW_CUTOFF, BURNOUT_CUTOFF
 FULFILLING = "#2f7d6d"
 DRAINING = "#c2573a"
 DIVERGING = alt.Scale(scheme="redyellowgreen", domain=[-3, 3])
+GOAL_INK = "#1f3b57"
+GROUP_INK = "#5b84b1"
 
 
 def daily_balance(daily: pd.DataFrame) -> alt.Chart:
@@ -126,4 +128,148 @@ def load_scores(checkins: pd.DataFrame) -> alt.Chart:
             tooltip=[alt.Tooltip("submitted_on:T", title="date"), "load:Q"],
         )
         .properties(height=160)
+    )
+
+
+def conversation_loads(conversations: pd.DataFrame) -> alt.Chart:
+    """My trends, chart 6: each conversation's load before (when I asked) and after (my feedback),
+    joined by a line, so a drop reads as a line going down."""
+    rows = conversations.reset_index(drop=True)
+    labels = [f"{day:%-d %b %Y}" for day in rows["met_on"]]
+    rows["conversation"] = [  # two conversations on one day stay two
+        label if labels.index(label) == i else f"{label} ({labels[: i + 1].count(label)})"
+        for i, label in enumerate(labels)
+    ]
+    long = rows.melt(
+        id_vars=["conversation", "met_on", "ratio"],
+        value_vars=["load_before", "load_after"],
+        var_name="when",
+        value_name="load",
+    )
+    long["when"] = long["when"].map({"load_before": "before", "load_after": "after"})
+    tooltip = [
+        alt.Tooltip("met_on:T", title="met on"),
+        "when:N",
+        "load:Q",
+        alt.Tooltip("ratio:Q", format=".2f", title="after ÷ before"),
+    ]
+    base = alt.Chart(long).encode(
+        x=alt.X("conversation:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("load:Q", scale=alt.Scale(domain=[0, 10]), title="Load (0–10)"),
+    )
+    line = base.mark_line(color="#7a7a7a").encode(detail="conversation:N")
+    points = base.mark_point(filled=True, size=110).encode(
+        color=alt.Color(
+            "when:N",
+            scale=alt.Scale(domain=["before", "after"], range=[DRAINING, FULFILLING]),
+            legend=alt.Legend(title=None, orient="top"),
+        ),
+        tooltip=tooltip,
+    )
+    return (line + points).properties(height=220)
+
+
+def _goal_rules(goal: float, *, axis: str) -> alt.Chart:
+    """The program's goal (half the weight) and "no change" (1), as rules across the chart."""
+    marks = pd.DataFrame({"value": [goal, 1.0], "meaning": [f"goal {goal:g}: half the weight", "1: no change"]})
+    return (
+        alt.Chart(marks)
+        .mark_rule(strokeWidth=2)
+        .encode(
+            **{axis: "value:Q"},
+            color=alt.Color(
+                "meaning:N",
+                scale=alt.Scale(range=[GOAL_INK, "#9a9a9a"]),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            strokeDash=alt.StrokeDash("meaning:N", scale=alt.Scale(range=[[6, 3], [2, 2]]), legend=None),
+            tooltip=["meaning:N"],
+        )
+    )
+
+
+def shared_load_effect(effect: pd.DataFrame, goal: float) -> alt.Chart:
+    """The program's median load after ÷ before as one bar against the goal (0.5) and no change (1)."""
+    top = max(1.2, float(effect["load_ratio"].max()) + 0.1)
+    bar = (
+        alt.Chart(effect)
+        .mark_bar(color=GROUP_INK, height=26)
+        .encode(
+            x=alt.X("load_ratio:Q", title="Load after ÷ before (median)", scale=alt.Scale(domain=[0, top])),
+            tooltip=[
+                alt.Tooltip("load_ratio:Q", format=".2f", title="after ÷ before"),
+                alt.Tooltip("conversations:Q", title="conversations"),
+                alt.Tooltip("left_out:Q", title="load before 0, left out"),
+            ],
+        )
+    )
+    return (bar + _goal_rules(goal, axis="x")).properties(height=70)
+
+
+def load_ratio_by_group(rows: pd.DataFrame, goal: float, *, over_time: bool) -> alt.Chart:
+    """Load after ÷ before per shown group (or month), against the goal. `rows`: group, load_ratio,
+    conversations, people; a month grouping also has `month` (a date)."""
+    rows = rows[rows["load_ratio"].notna()]
+    tooltip = [
+        alt.Tooltip("group:N", title="group"),
+        alt.Tooltip("load_ratio:Q", format=".2f", title="after ÷ before"),
+        alt.Tooltip("conversations:Q", title="conversations"),
+        alt.Tooltip("people:Q", title="people"),
+    ]
+    if over_time:
+        marks = (
+            alt.Chart(rows)
+            .mark_line(point=True, color=GROUP_INK)
+            .encode(
+                x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", tickCount="month")),
+                y=alt.Y("load_ratio:Q", title="Load after ÷ before", scale=alt.Scale(domainMin=0)),
+                tooltip=tooltip,
+            )
+        )
+        return (marks + _goal_rules(goal, axis="y")).properties(height=240)
+    bars = (
+        alt.Chart(rows)
+        .mark_bar(color=GROUP_INK)
+        .encode(
+            y=alt.Y("group:N", sort=None, title=None, axis=alt.Axis(labelLimit=160)),
+            x=alt.X("load_ratio:Q", title="Load after ÷ before", scale=alt.Scale(domainMin=0)),
+            tooltip=tooltip,
+        )
+    )
+    return (bars + _goal_rules(goal, axis="x")).properties(height=max(90, 34 * len(rows)))
+
+
+def requests_and_met(rows: pd.DataFrame, *, over_time: bool) -> alt.Chart:
+    """Requests and met conversations per shown group (or month). `rows`: group, requests, met."""
+    id_vars = ["group", "month"] if over_time else ["group"]
+    long = rows.melt(id_vars=id_vars, value_vars=["requests", "met"], var_name="measure", value_name="count")
+    color = alt.Color(
+        "measure:N",
+        scale=alt.Scale(domain=["requests", "met"], range=[GROUP_INK, FULFILLING]),
+        legend=alt.Legend(title=None, orient="top"),
+    )
+    tooltip = [alt.Tooltip("group:N", title="group"), "measure:N", "count:Q"]
+    if over_time:
+        return (
+            alt.Chart(long)
+            .mark_line(point=True)
+            .encode(
+                x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", tickCount="month")),
+                y=alt.Y("count:Q", title="Count", scale=alt.Scale(domainMin=0)),
+                color=color,
+                tooltip=tooltip,
+            )
+            .properties(height=240)
+        )
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("group:N", sort=None, title=None, axis=alt.Axis(labelLimit=160)),
+            yOffset=alt.YOffset("measure:N", sort=["requests", "met"]),
+            x=alt.X("count:Q", title="Count"),
+            color=color,
+            tooltip=tooltip,
+        )
+        .properties(height=max(90, 44 * len(rows)))
     )
