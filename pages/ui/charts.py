@@ -13,7 +13,7 @@ FULFILLING = "#2f7d6d"
 DRAINING = "#c2573a"
 DIVERGING = alt.Scale(scheme="redyellowgreen", domain=[-3, 3])
 GOAL_INK = "#1f3b57"
-GROUP_INK = "#5b84b1"
+GROUP_INK = "#7ea3cc"
 
 
 def daily_balance(daily: pd.DataFrame) -> alt.Chart:
@@ -171,18 +171,21 @@ def conversation_loads(conversations: pd.DataFrame) -> alt.Chart:
 
 def _goal_rules(goal: float, *, axis: str) -> alt.Chart:
     """The program's goal (half the weight) and "no change" (1), as rules across the chart."""
-    marks = pd.DataFrame({"value": [goal, 1.0], "meaning": [f"goal {goal:g}: half the weight", "1: no change"]})
+    meanings = [f"goal {goal:g}: half the weight", "1: no change"]  # one per line: a phone is narrow
+    marks = pd.DataFrame({"value": [goal, 1.0], "meaning": meanings})
     return (
         alt.Chart(marks)
-        .mark_rule(strokeWidth=2)
+        .mark_rule(strokeWidth=2.5)
         .encode(
             **{axis: "value:Q"},
             color=alt.Color(
                 "meaning:N",
-                scale=alt.Scale(range=[GOAL_INK, "#9a9a9a"]),
-                legend=alt.Legend(title=None, orient="top"),
+                scale=alt.Scale(domain=meanings, range=[GOAL_INK, "#9a9a9a"]),
+                legend=alt.Legend(title=None, orient="top", columns=1),
             ),
-            strokeDash=alt.StrokeDash("meaning:N", scale=alt.Scale(range=[[6, 3], [2, 2]]), legend=None),
+            strokeDash=alt.StrokeDash(
+                "meaning:N", scale=alt.Scale(domain=meanings, range=[[6, 3], [2, 2]]), legend=None
+            ),
             tooltip=["meaning:N"],
         )
     )
@@ -192,9 +195,10 @@ def shared_load_effect(effect: pd.DataFrame, goal: float) -> alt.Chart:
     """The program's median load after ÷ before as one bar against the goal (0.5) and no change (1)."""
     top = max(1.2, float(effect["load_ratio"].max()) + 0.1)
     bar = (
-        alt.Chart(effect)
-        .mark_bar(color=GROUP_INK, height=26)
+        alt.Chart(effect.assign(who="whole program"))
+        .mark_bar(color=GROUP_INK)
         .encode(
+            y=alt.Y("who:N", title=None),
             x=alt.X("load_ratio:Q", title="Load after ÷ before (median)", scale=alt.Scale(domain=[0, top])),
             tooltip=[
                 alt.Tooltip("load_ratio:Q", format=".2f", title="after ÷ before"),
@@ -203,7 +207,9 @@ def shared_load_effect(effect: pd.DataFrame, goal: float) -> alt.Chart:
             ],
         )
     )
-    return (bar + _goal_rules(goal, axis="x")).properties(height=70)
+    # A band of fixed size: Streamlit fits a chart of fixed height, legend and axes included, into
+    # that height, which leaves a one-bar chart almost no room.
+    return (bar + _goal_rules(goal, axis="x")).properties(height=alt.Step(40))
 
 
 def load_ratio_by_group(rows: pd.DataFrame, goal: float, *, over_time: bool) -> alt.Chart:
@@ -226,7 +232,7 @@ def load_ratio_by_group(rows: pd.DataFrame, goal: float, *, over_time: bool) -> 
                 tooltip=tooltip,
             )
         )
-        return (marks + _goal_rules(goal, axis="y")).properties(height=240)
+        return (marks + _goal_rules(goal, axis="y")).properties(height=280)
     bars = (
         alt.Chart(rows)
         .mark_bar(color=GROUP_INK)
@@ -236,7 +242,7 @@ def load_ratio_by_group(rows: pd.DataFrame, goal: float, *, over_time: bool) -> 
             tooltip=tooltip,
         )
     )
-    return (bars + _goal_rules(goal, axis="x")).properties(height=max(90, 34 * len(rows)))
+    return (bars + _goal_rules(goal, axis="x")).properties(height=alt.Step(30))
 
 
 def requests_and_met(rows: pd.DataFrame, *, over_time: bool) -> alt.Chart:
@@ -259,7 +265,7 @@ def requests_and_met(rows: pd.DataFrame, *, over_time: bool) -> alt.Chart:
                 color=color,
                 tooltip=tooltip,
             )
-            .properties(height=240)
+            .properties(height=280)
         )
     return (
         alt.Chart(long)
@@ -271,5 +277,5 @@ def requests_and_met(rows: pd.DataFrame, *, over_time: bool) -> alt.Chart:
             color=color,
             tooltip=tooltip,
         )
-        .properties(height=max(90, 44 * len(rows)))
+        .properties(height=alt.Step(22))
     )

@@ -45,10 +45,12 @@ PAGES = (
     PageSpec("me.conversations", "My conversations", ":material/forum:", "conversations", "Peer support", CLINICIANS),
     PageSpec("me.support", "Support a peer", ":material/volunteer_activism:", "support", "Peer support", CLINICIANS),
     PageSpec("coordination.queue", "Review queue", ":material/fact_check:", "queue", "Coordination", COORDINATORS),
+    PageSpec("coordination.outcomes", "Outcomes", ":material/insights:", "outcomes", "Coordination", COORDINATORS),
     PageSpec("admin.people", "People", ":material/group:", "people", "Administration", ADMINISTRATORS),
     PageSpec("admin.units", "Units", ":material/apartment:", "units", "Administration", ADMINISTRATORS),
     PageSpec("admin.tags", "Tags", ":material/sell:", "tags", "Administration", ADMINISTRATORS),
     PageSpec("admin.audit", "Audit log", ":material/policy:", "audit", "Administration", ADMINISTRATORS),
+    PageSpec("admin.settings", "Program settings", ":material/tune:", "settings", "Administration", ADMINISTRATORS),
     PageSpec("me.account", "Account", ":material/person:", "account", "Account", EVERYONE),
 )
 URL_PATHS = tuple(p.url_path for p in PAGES)

@@ -29,9 +29,9 @@ from tests.e2e.conftest import (
 
 pytestmark = pytest.mark.e2e
 
-ADMIN_PAGES = {"People", "Units", "Tags", "Audit log"}
+ADMIN_PAGES = {"People", "Units", "Tags", "Audit log", "Program settings"}
 CLINICIAN_PAGES = {"Log an interaction", "Ask for a conversation", "My conversations", "Support a peer"}
-COORDINATOR_PAGES = {"Review queue"}
+COORDINATOR_PAGES = {"Review queue", "Outcomes"}
 EVERYONE = {"Home", "Notifications", "Account"}
 
 # person → (must be in the navigation, must not be)

@@ -30,6 +30,10 @@ def coordinator(make_person):
 
 @pytest.fixture
 def program(db, administrator, make_person, coordinator):
+    return small_program(db, administrator, make_person, coordinator)
+
+
+def small_program(db, administrator, make_person, coordinator):
     """Six seekers in ICU, each met (load 8 → 4, helpful 5), and two in Oncology still waiting."""
     icu = named_lists.create_unit(db, administrator, token=token(), name="ICU")
     oncology = named_lists.create_unit(db, administrator, token=token(), name="Oncology")
