@@ -22,51 +22,42 @@ def render() -> None:
         current = program_settings(session)
     with st.form(f"{FORM}:{form_generation(FORM)}"):
         st.subheader("Shared-load conversations", anchor=False)
-        response_target_hours = st.number_input(
-            "Response target (hours)",
-            min_value=1,
-            max_value=24 * 30,
-            value=current.response_target_hours,
-            step=1,
-            help="How soon a request should have an approved match. Older requests are flagged overdue "
-            "in the review queue, and the outcomes measure time to match against it.",
+        left, right = st.columns(2)
+        response_target_hours = left.number_input(
+            "Response target (hours)", min_value=1, max_value=24 * 30, value=current.response_target_hours, step=1
         )
-        request_expiry_days = st.number_input(
-            "Requests expire after (days)",
-            min_value=1,
-            max_value=365,
-            value=current.request_expiry_days,
-            step=1,
-            help="A request still waiting for a match after this many days expires, and the person is told.",
+        left.caption(
+            "How soon a request should have an approved peer. Older requests are flagged overdue in the "
+            "review queue, and the outcomes measure time to match against it."
         )
+        request_expiry_days = right.number_input(
+            "Requests expire after (days)", min_value=1, max_value=365, value=current.request_expiry_days, step=1
+        )
+        right.caption("A request still waiting for a peer after this many days expires, and the person is told.")
         supporters_must_be_trained = st.toggle(
-            "Only trained supporters are proposed",
-            value=current.supporters_must_be_trained,
-            help="When on, the matching engine proposes only supporters a coordinator has marked as trained.",
+            "Only trained supporters are proposed", value=current.supporters_must_be_trained
         )
+        st.caption("When on, the matching engine proposes only supporters a coordinator has marked as trained.")
+
         st.subheader("Privacy of program outcomes", anchor=False)
-        min_group_size = st.number_input(
-            "Minimum group size (people)",
-            min_value=MIN_GROUP_SIZE,
-            max_value=100,
-            value=current.min_group_size,
-            step=1,
-            help=f"Program outcomes hide any group of fewer people than this, and other groups where needed so "
-            f"that a small group cannot be worked out from the rest. Never fewer than {MIN_GROUP_SIZE}.",
+        left, _ = st.columns(2)
+        min_group_size = left.number_input(
+            "Minimum group size (people)", min_value=MIN_GROUP_SIZE, max_value=100, value=current.min_group_size, step=1
         )
+        st.caption(
+            "Program outcomes hide any group of fewer people than this, and other groups where needed so that "
+            f"a small group cannot be worked out from the rest. Never fewer than {MIN_GROUP_SIZE}."
+        )
+
         st.subheader("Check-ins and sign-in", anchor=False)
         checkin_cadence = st.segmented_control(
-            "Check-in cadence",
-            CADENCES,
-            default=current.checkin_cadence,
-            format_func=str.capitalize,
-            help="How often Home reminds clinicians of the short self-assessment.",
+            "Check-in cadence", CADENCES, default=current.checkin_cadence, format_func=str.capitalize
         )
-        sso_creates_clinicians = st.toggle(
-            "Single sign-on creates clinicians",
-            value=current.sso_creates_clinicians,
-            help="When on, someone the hospital's single sign-on vouches for gets a clinician account at their "
-            "first sign-in. When off, an administrator invites each person first.",
+        st.caption("How often Home reminds clinicians of the short self-assessment.")
+        sso_creates_clinicians = st.toggle("Single sign-on creates clinicians", value=current.sso_creates_clinicians)
+        st.caption(
+            "When on, someone the hospital's single sign-on vouches for gets a clinician account at their first "
+            "sign-in. When off, an administrator invites each person first."
         )
         if st.form_submit_button("Save settings", type="primary"):
             wanted = Settings(

@@ -19,13 +19,13 @@ NOTHING = "—"
 COLUMNS = {
     "requests": "Requests",
     "met": "Met",
-    "share_met": "Share met",
-    "share_ended_unmet": "Share withdrawn, expired or declined",
-    "median_hours_to_match": "Median hours to match",
-    "median_helpfulness": "Median helpfulness (1–5)",
     "load_ratio": "Load after ÷ before",
-    "load_ratio_conversations": "Conversations behind the ratio",
+    "load_ratio_conversations": "Conversations in the ratio",
     "zero_before_left_out": "Load before 0, left out",
+    "share_met": "Share met",
+    "share_ended_unmet": "Withdrawn, expired or declined",
+    "median_hours_to_match": "Hours to match (median)",
+    "median_helpfulness": "Helpfulness (median, 1–5)",
     "supporters_load_after": "Supporters' load after (median)",
 }
 SHARES = ("share_met", "share_ended_unmet")
