@@ -8,8 +8,14 @@ over) go through the services and the database directly.
 
 from __future__ import annotations
 
+import email
+import os
+import subprocess
+import sys
 import uuid
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.policy import default
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,6 +31,7 @@ from tests.e2e.conftest import (
     DESKTOP,
     FIRST_ADMINISTRATOR,
     PHONE,
+    ROOT,
     Person,
     Server,
     assert_no_exception,
@@ -41,9 +48,11 @@ from tests.e2e.conftest import (
     start_server,
 )
 from tests.e2e.test_screenshots import SCREENSHOTS, shoot
+from tests.services.test_mail import SmtpServer
 from tracker.app import open_database
 from tracker.demo import fill_demo
 from tracker.domain import InteractionDraft, RequestDraft, Role
+from tracker.notify import email_body
 from tracker.queries import entries, peer, trends
 from tracker.services import auth, conversations, interactions, requests, supporters
 from tracker.services import queue as decisions
@@ -144,11 +153,26 @@ SUPPORTER = Person("Sam Supporter", "sam.supporter@example.org", frozenset({Role
 
 
 @pytest.fixture(scope="module")
-def flow_server(tmp_path_factory):
+def smtp():
+    """A real local SMTP server that records what it is handed (aiosmtpd)."""
+    server = SmtpServer()
+    server.controller.start()
+    yield server
+    server.controller.stop()
+
+
+@pytest.fixture(scope="module")
+def flow_server(tmp_path_factory, smtp):
     workdir = tmp_path_factory.mktemp("conversation")
     url = sqlite_url(workdir)
     seed(url)
-    server = start_server(url, workdir)
+    # The app queues e-mails only where SMTP is configured: the server process inherits this.
+    before = os.environ.get("SMTP_URL")
+    os.environ["SMTP_URL"] = smtp.url
+    try:
+        server = start_server(url, workdir)
+    finally:
+        os.environ.pop("SMTP_URL") if before is None else os.environ.__setitem__("SMTP_URL", before)
     with server.session() as session:
         invite_with_password(session, server.actor(FIRST_ADMINISTRATOR), SUPPORTER)
     drift(server, CLINICIAN)
@@ -157,7 +181,22 @@ def flow_server(tmp_path_factory):
     server.stop()
 
 
-def test_from_the_early_warning_to_both_peoples_feedback(browser, flow_server, tmp_path):
+def deliver_notifications(server: Server, smtp: SmtpServer) -> list[EmailMessage]:
+    """The sender, as ./run-app starts it, delivers the outbox once to the local SMTP server."""
+    env = {**os.environ, "DATABASE_URL": server.database_url, "SMTP_URL": smtp.url, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "tracker", "send-notifications", "--once"],
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    return [email.message_from_bytes(item["raw"], policy=default) for item in smtp.handler.arrived]
+
+
+def test_from_the_early_warning_to_both_peoples_feedback(browser, flow_server, smtp, tmp_path):
     server = flow_server
     context = new_context(browser, DESKTOP)
     try:
@@ -259,6 +298,17 @@ def test_from_the_early_warning_to_both_peoples_feedback(browser, flow_server, t
         "supporter",
         True,
     )
+
+    # Every step told someone; the e-mails reach the local SMTP server, once each, saying nothing more.
+    messages = deliver_notifications(server, smtp)
+    recipients = {message["To"] for message in messages}
+    assert {CLINICIAN.email, SUPPORTER.email, COORDINATOR.email} <= recipients
+    assert len({message["Message-ID"] for message in messages}) == len(messages)
+    for message in messages:
+        body = message.get_content().replace("\r\n", "\n")  # SMTP line endings
+        assert body == email_body() and "Cleo" not in body and "Sam" not in body and "Patient death" not in body
+    again = deliver_notifications(server, smtp)  # a second round sends nothing again
+    assert [m["Message-ID"] for m in again] == [m["Message-ID"] for m in messages]
 
 
 # ---- screenshots of the demo organisation --------------------------------------------------------
