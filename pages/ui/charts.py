@@ -166,7 +166,13 @@ def conversation_loads(conversations: pd.DataFrame) -> alt.Chart:
         ),
         tooltip=tooltip,
     )
-    return (line + points).properties(height=220)
+    ratios = rows[rows["ratio"].notna()].assign(label=lambda r: "ratio " + r["ratio"].map("{:.2f}".format))
+    labels = (
+        alt.Chart(ratios)
+        .mark_text(align="left", dx=10, color=GOAL_INK, fontSize=12)
+        .encode(x=alt.X("conversation:N", sort=None), y="load_after:Q", text="label:N")
+    )
+    return (line + points + labels).properties(height=220)
 
 
 def _goal_rules(goal: float, *, axis: str) -> alt.Chart:
