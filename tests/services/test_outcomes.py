@@ -129,3 +129,31 @@ def test_the_shared_load_effect_says_how_many_conversations_it_rests_on(db, prog
     total = program_outcomes(db, program, by="unit", since=SINCE, until=UNTIL).total
     assert total.measures["met"] == 7
     assert total.measures["load_ratio_conversations"] == 6 and total.measures["load_ratio"] == 0.5
+
+
+def test_a_median_resting_on_fewer_than_five_people_is_withheld_in_a_shown_group():
+    from tracker.queries.outcomes import _Asked, _measures, _row
+    from tracker.suppression import Row
+
+    def asked(seeker: int, met: bool) -> _Asked:
+        return _Asked(
+            seeker=seeker,
+            unit="ICU",
+            profession="nurse",
+            month="2026-11",
+            status="closed" if met else "open",
+            hours_to_match=5.0 if met else None,
+            helpful=4 if met else None,
+            load_before=8,
+            load_after=4 if met else None,
+            supporter=100 + seeker if met else None,
+            supporter_load_after=3 if met else None,
+        )
+
+    few = [asked(i, met=i < 3) for i in range(6)]  # six asked, three met
+    row = _row(Row("ICU", 6, _measures(few)), 5)
+    assert row.people == 6 and row.measures["requests"] == 6 and row.measures["met"] == 3
+    assert all(row.measures[m] is None for m in ("load_ratio", "median_helpfulness", "median_hours_to_match"))
+    assert not any(name.startswith("people behind") for name in row.measures)
+    enough = _row(Row("ICU", 6, _measures([asked(i, met=i < 5) for i in range(6)])), 5)
+    assert enough.measures["load_ratio"] == 0.5 and enough.measures["median_helpfulness"] == 4

@@ -67,6 +67,8 @@ CSV_HEADER = (
     "suppressed",
 )
 MET = ("met", "closed")
+MEDIANS = ("median_hours_to_match", "median_helpfulness", "load_ratio", "supporters_load_after")
+BEHIND = "people behind "
 ENDED_UNMET = ("withdrawn", "expired", "declined")
 
 
@@ -207,7 +209,14 @@ def _measures(rows: list[_Asked]) -> dict[str, float | None]:
     met = [r for r in rows if r.status in MET]
     ratios = [r.load_after / r.load_before for r in met if r.load_after is not None and r.load_before > 0]
     supporters = {r.supporter for r in met if r.supporter is not None}
+    rated = [r for r in met if r.load_after is not None and r.load_before > 0]
     return {
+        # How many distinct people each median rests on: a median over fewer than the minimum group
+        # is not shown even in a shown group (`_row`); these counts themselves are never published.
+        BEHIND + "median_hours_to_match": len({r.seeker for r in rows if r.hours_to_match is not None}),
+        BEHIND + "median_helpfulness": len({r.seeker for r in met if r.helpful is not None}),
+        BEHIND + "load_ratio": len({r.seeker for r in rated}),
+        BEHIND + "supporters_load_after": len({r.supporter for r in met if r.supporter_load_after is not None}),
         "requests": len(rows),
         "met": len(met),
         "median_hours_to_match": _median([r.hours_to_match for r in rows]),
@@ -228,7 +237,10 @@ def _median(values: list[float | None], digits: int = 1) -> float | None:
 
 
 def _row(row: Row, min_size: int) -> OutcomeRow:
-    measures = dict(row.measures)
-    if not row.suppressed and (measures.get("supporters") or 0) < min_size:
-        measures["supporters_load_after"] = None  # would rest on a handful of supporters
+    """A median resting on fewer than the minimum group of people (seekers, or supporters for
+    their own load) is withheld even in a shown group: it would be a figure about a handful."""
+    measures = {name: value for name, value in row.measures.items() if not name.startswith(BEHIND)}
+    for name in MEDIANS:
+        if (row.measures.get(BEHIND + name) or 0) < min_size:
+            measures[name] = None
     return OutcomeRow(row.label, row.people, measures, row.suppressed, row.reason)
