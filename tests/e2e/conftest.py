@@ -512,3 +512,24 @@ def close_page_not_found(page: Page) -> bool:
 
 def headings(page: Page) -> list[str]:
     return [h.strip() for h in main(page).locator("h1, h2, h3").all_inner_texts()]
+
+
+DEMO_PASSWORD = "demo password 1"
+
+
+@contextmanager
+def running_demo(tmp_path_factory, name: str, *, people: int, days: int = 90) -> Iterator[Server]:
+    """A server on the demo organisation, filled by the same code as `python -m tracker demo`."""
+    from tracker.demo import fill_demo
+
+    workdir = tmp_path_factory.mktemp(name)
+    url = sqlite_url(workdir)
+    engine, factory = open_database(url)
+    with factory() as session:
+        fill_demo(session, password=DEMO_PASSWORD, people=people, days=days, seed=7)
+    engine.dispose()
+    server = start_server(url, workdir)
+    try:
+        yield server
+    finally:
+        server.stop()

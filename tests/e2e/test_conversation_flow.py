@@ -28,6 +28,7 @@ from db.models import Person as PersonRow
 from tests.e2e.conftest import (
     CLINICIAN,
     COORDINATOR,
+    DEMO_PASSWORD,
     DESKTOP,
     FIRST_ADMINISTRATOR,
     PHONE,
@@ -41,6 +42,7 @@ from tests.e2e.conftest import (
     main,
     new_context,
     open_nav_link,
+    running_demo,
     seed,
     sign_in,
     sign_out,
@@ -49,8 +51,6 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.test_screenshots import SCREENSHOTS, shoot
 from tests.services.test_mail import SmtpServer
-from tracker.app import open_database
-from tracker.demo import fill_demo
 from tracker.domain import InteractionDraft, RequestDraft, Role
 from tracker.notify import email_body
 from tracker.queries import entries, peer, trends
@@ -313,23 +313,15 @@ def test_from_the_early_warning_to_both_peoples_feedback(browser, flow_server, s
 
 # ---- screenshots of the demo organisation --------------------------------------------------------
 
-DEMO_PASSWORD = "demo password 1"
 DEMO_CLINICIAN = "clinician@demo.example"  # no request in progress: the form shows
 DEMO_COORDINATOR = "coordinator@demo.example"
 
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
-    """The demo organisation (`python -m tracker demo`): supporters, a history, a queue."""
-    workdir = tmp_path_factory.mktemp("demo-peer")
-    url = sqlite_url(workdir)
-    engine, factory = open_database(url)
-    with factory() as session:
-        fill_demo(session, password=DEMO_PASSWORD, people=40, days=90, seed=7)  # enough people for open requests
-    engine.dispose()
-    server = start_server(url, workdir)
-    yield server
-    server.stop()
+    """The demo organisation: supporters, a history, a queue (40 people: enough for open requests)."""
+    with running_demo(tmp_path_factory, "demo-peer", people=40) as server:
+        yield server
 
 
 def demo_actor(server: Server, email: str):

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
+    DEMO_PASSWORD,
     DESKTOP,
     PHONE,
     assert_no_exception,
@@ -13,33 +14,21 @@ from tests.e2e.conftest import (
     main,
     new_context,
     open_nav_link,
+    running_demo,
     sign_in,
-    sqlite_url,
-    start_server,
 )
 from tests.e2e.test_screenshots import shoot
-from tracker.app import open_database
-from tracker.demo import fill_demo
 
 pytestmark = pytest.mark.e2e
 
-DEMO_PASSWORD = "demo password 1"
 DRIFTING = "clinician@demo.example"
 STEADY = "coordinator@demo.example"
 
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
-    """A server on the demo organisation, filled by the same code as `python -m tracker demo`."""
-    workdir = tmp_path_factory.mktemp("demo")
-    url = sqlite_url(workdir)
-    engine, factory = open_database(url)
-    with factory() as session:
-        fill_demo(session, password=DEMO_PASSWORD, people=16, days=90, seed=7)
-    engine.dispose()
-    server = start_server(url, workdir)
-    yield server
-    server.stop()
+    with running_demo(tmp_path_factory, "demo", people=16) as server:
+        yield server
 
 
 def charts(page):

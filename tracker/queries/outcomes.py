@@ -123,18 +123,19 @@ class _Asked:
 
 def program_outcomes(db: Session, actor: Actor, *, by: str, since: date, until: date) -> Outcomes:
     """The coordinator's view (audited)."""
-    with action(db, actor, Action.READ_OUTCOMES) as act:
-        result = outcome_table(db, by=by, since=since, until=until)
-        detail = f"by {by}, {since.isoformat()} to {until.isoformat()}"
-        act.done(audit=AuditRecord(AuditKind.OUTCOMES_VIEWED, detail=detail))
-    return result
+    return _audited(db, actor, Action.READ_OUTCOMES, by=by, since=since, until=until)
 
 
 def exported_outcomes(db: Session, *, by: str, since: date, until: date) -> Outcomes:
     """The same table for scripts (`python -m tracker outcomes`), audited as the installation's read."""
-    with action(db, None, Action.EXPORT_OUTCOMES) as act:
+    return _audited(db, None, Action.EXPORT_OUTCOMES, by=by, since=since, until=until)
+
+
+def _audited(db: Session, actor: Actor | None, what: Action, *, by: str, since: date, until: date) -> Outcomes:
+    with action(db, actor, what) as act:
         result = outcome_table(db, by=by, since=since, until=until)
-        detail = f"command line, by {by}, {since.isoformat()} to {until.isoformat()}"
+        where = "" if actor else "command line, "
+        detail = f"{where}by {by}, {since.isoformat()} to {until.isoformat()}"
         act.done(audit=AuditRecord(AuditKind.OUTCOMES_VIEWED, detail=detail))
     return result
 
