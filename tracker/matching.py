@@ -128,14 +128,24 @@ def prepared_costs(score: np.ndarray, capacity: Sequence[int]) -> tuple[np.ndarr
     # cost = (high - score) - (lift + spread) = -(lift + score - low), in [-(lift + spread), -lift].
     # IEEE subtraction rounds the result, not the operands, so a large common offset in the scores
     # costs no precision here; the rounding of `shift` moves every allowed cell alike.
-    costs -= shift
-    np.fmin(costs, 0.0, out=costs)
+    # Forbidden cells are NaN here. fmin(costs, shift) turns them into `shift` and leaves every
+    # allowed cell alone (an allowed cell is below shift - lift < shift), so subtracting `shift`
+    # while writing the expanded matrix gives allowed cells their cost and forbidden cells 0 in
+    # the same pass that expands it: one pass over the matrix fewer than subtracting, clamping at
+    # 0 and then concatenating (bench/matching.py).
+    np.fmin(costs, shift, out=costs)
     # levels[r]: how many supporters have more than r usable places (usable is sorted, most first).
     levels = len(usable) - np.searchsorted(usable[::-1], np.arange(usable[0]), side="right")
     columns = np.concatenate([order[:width] for width in levels])
     if len(levels) == 1 and levels[0] == costs.shape[1]:
+        costs -= shift
         return costs, seekers, columns
-    return np.concatenate([costs[:, :width] for width in levels], axis=1), seekers, columns
+    expanded = np.empty((costs.shape[0], int(levels.sum())))
+    start = 0
+    for width in levels:
+        np.subtract(costs[:, :width], shift, out=expanded[:, start : start + width])
+        start += width
+    return expanded, seekers, columns
 
 
 def greedy_pairs(score: np.ndarray, capacity: Sequence[int]) -> list[tuple[int, int]]:
