@@ -77,6 +77,10 @@ class Person(Base):
     # Single sign-on: the provider's stable identity, linked at the first sign-in.
     sso_issuer: Mapped[str | None] = mapped_column(String(255))
     sso_subject: Mapped[str | None] = mapped_column(String(255))
+    # Sign-in throttling (tracker/throttle.py): consecutive failures and when the last one happened,
+    # kept here so every replica sees the same count.
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_failed_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     unit: Mapped[Unit | None] = relationship()
     supervisor: Mapped[Person | None] = relationship(remote_side=[id])

@@ -46,6 +46,11 @@ class AuditKind(StrEnum):
     OUTCOMES_VIEWED = "program outcomes viewed"
     SETTINGS_CHANGED = "program settings changed"
     PERSON_CREATED_BY_SSO = "person created at first single sign-on"
+    # sign-in (the trust issue): every attempt, so a guessing attack shows in the log
+    SIGNED_IN = "signed in"
+    SIGNED_IN_WITH_SSO = "signed in with single sign-on"
+    SIGN_IN_FAILED = "sign-in failed"
+    SIGN_IN_UNLOCKED = "sign-in unlocked"
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,14 @@ class AuditRecord:
     @classmethod
     def about_list_item(cls, kind: AuditKind, row: Unit | Tag, noun: str, detail: str | None = None) -> AuditRecord:
         return cls(kind, noun, row.id, row.name, detail)
+
+    @classmethod
+    def sign_in_failed(cls, person: Person | None, detail: str) -> AuditRecord:
+        """A failed sign-in names its account when the e-mail is known; for an unknown e-mail it
+        records no target and never the typed address (it may be a password typed in the wrong field)."""
+        if person is None:
+            return cls(AuditKind.SIGN_IN_FAILED, detail=detail)
+        return cls.about_person(AuditKind.SIGN_IN_FAILED, person, detail)
 
     @classmethod
     def refused(cls, what: str, owner_id: int | None) -> AuditRecord:

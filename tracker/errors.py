@@ -38,3 +38,12 @@ class SignInFailed(SharedLoadError):
 
     def __init__(self, message: str = "That e-mail and password do not match an active account.") -> None:
         super().__init__(message)
+
+
+class SignInThrottled(SignInFailed):
+    """Too many consecutive failures on this account: even the right password waits until `retry_at`
+    (None: locked until an administrator unlocks it). See tracker/throttle.py."""
+
+    def __init__(self, message: str, retry_at=None) -> None:
+        super().__init__(message)
+        self.retry_at = retry_at

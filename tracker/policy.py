@@ -49,6 +49,7 @@ class Action(StrEnum):
     CREATE_FIRST_ADMINISTRATOR = "create first administrator"
     CREATE_FROM_SSO = "create a clinician at first single sign-on"
     FILL_DEMO = "fill demo organisation"
+    RECORD_FAILED_SIGN_IN = "record a failed sign-in"
     # one's own account
     SIGN_IN = "sign in"
     CHANGE_PASSWORD = "change password"
@@ -71,6 +72,7 @@ class Action(StrEnum):
     UPDATE_PERSON = "update person"
     SET_PERSON_ACTIVE = "set person active"
     RESET_PASSWORD = "reset password"
+    UNLOCK_SIGN_IN = "unlock sign-in"
     MANAGE_LISTS = "manage units and tags"
     READ_AUDIT_LOG = "read audit log"
     CHANGE_SETTINGS = "change program settings"
@@ -130,7 +132,8 @@ POLICY: dict[Action, Rule] = {
     Action.CREATE_FIRST_ADMINISTRATOR: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
     Action.CREATE_FROM_SSO: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
     Action.FILL_DEMO: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
-    Action.SIGN_IN: Rule(ANYONE, Scope.OWN),
+    Action.RECORD_FAILED_SIGN_IN: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
+    Action.SIGN_IN: Rule(ANYONE, Scope.OWN, audited=True),
     Action.CHANGE_PASSWORD: Rule(ANYONE, Scope.OWN),
     Action.SET_TIMEZONE: Rule(ANYONE, Scope.OWN),
     Action.UNSEAL_HISTORY: Rule(ANYONE, Scope.OWN, private=True, audited=True),
@@ -149,6 +152,7 @@ POLICY: dict[Action, Rule] = {
     Action.UPDATE_PERSON: Rule(ADMINISTRATOR, Scope.ROLE, audited=True),
     Action.SET_PERSON_ACTIVE: Rule(ADMINISTRATOR, Scope.ROLE, audited=True),
     Action.RESET_PASSWORD: Rule(ADMINISTRATOR, Scope.ROLE, audited=True),
+    Action.UNLOCK_SIGN_IN: Rule(ADMINISTRATOR, Scope.ROLE, audited=True),
     Action.MANAGE_LISTS: Rule(ADMINISTRATOR, Scope.ROLE, audited=True),
     Action.READ_AUDIT_LOG: Rule(ADMINISTRATOR, Scope.ROLE),
     Action.CHANGE_SETTINGS: Rule(ADMINISTRATOR, Scope.ROLE, audited=True),

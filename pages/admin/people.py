@@ -10,6 +10,7 @@ from pages.ui.widgets import submit
 from tracker.domain import PROFESSIONS, Role
 from tracker.queries import administration
 from tracker.services import people
+from tracker.throttle import FREE_ATTEMPTS
 
 ROLES = [r.value for r in Role]
 
@@ -127,6 +128,18 @@ def _edit(me, person, unit_names: dict[int, str], names: dict[int, str]) -> None
             form=reset_form,
             then=lambda password: _keep_new_password(person.email, password),
         )
+    if person.failed_sign_ins >= FREE_ATTEMPTS:
+        _unlock(me, person)
+
+
+def _unlock(me, person) -> None:
+    """Shown once failed sign-ins slow the account down; at the lock only this opens it again."""
+    if person.sign_in_locked:
+        st.warning(f"Sign-in is locked after {person.failed_sign_ins} failed attempts.", icon=":material/lock:")
+    else:
+        st.caption(f"{person.failed_sign_ins} failed sign-ins in a row: each new attempt waits longer.")
+    if st.button("Unlock sign-in", icon=":material/lock_open:"):
+        submit(lambda s: people.unlock_sign_in(s, me, person.id), done="Sign-in unlocked")
 
 
 def _keep_new_password(email: str, password: str | None) -> None:

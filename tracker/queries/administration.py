@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import AuditEvent, Person, Tag, Unit
+from tracker import throttle
 from tracker.domain import Actor
 from tracker.policy import Action
 from tracker.services.boundary import authorize
@@ -26,6 +27,11 @@ class PersonRow:
     supervisor_id: int | None
     supervisor: str | None
     active: bool
+    failed_sign_ins: int = 0  # consecutive; at tracker.throttle.LOCK_AFTER the account is locked
+
+    @property
+    def sign_in_locked(self) -> bool:
+        return throttle.locked(self.failed_sign_ins)
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ def list_people(db: Session, actor: Actor) -> list[PersonRow]:
             supervisor_id=p.supervisor_id,
             supervisor=names.get(p.supervisor_id),
             active=p.active,
+            failed_sign_ins=p.failed_sign_ins,
         )
         for p in people
     ]

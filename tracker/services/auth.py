@@ -1,6 +1,10 @@
 """Sign-in, the first administrator, passwords, and the sealed history after a reset.
 
-One message for every failed sign-in. A temporary password (from an invitation or an
+One message for every failed sign-in. Consecutive failures on one account are counted in the
+database and slow further attempts down (tracker/throttle.py: 5 free, then a wait from 30 seconds
+doubling up to an hour, a lock at 100 that only an administrator lifts); during a wait even the
+right password is refused, with words that say when to try again. Every attempt, failed or not,
+is an audit event. A temporary password (from an invitation or an
 administrator's reset) expires, and while a person holds one they may only choose their own
 password (`tracker.policy.ACCOUNT_SETUP`).
 
@@ -19,13 +23,14 @@ from datetime import datetime
 from functools import cache
 from zoneinfo import available_timezones
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Person, RoleGrant, utcnow
+from tracker import throttle
 from tracker.audit import AuditKind, AuditRecord
 from tracker.domain import Actor, Role, as_utc
-from tracker.errors import SignInFailed, ValidationError
+from tracker.errors import SignInFailed, SignInThrottled, ValidationError
 from tracker.passwords import hash_password, needs_rehash, verify_password
 from tracker.policy import Action
 from tracker.queries.program import program_settings
@@ -37,6 +42,8 @@ PASSWORD_MAX_CHARS = 1024  # never hash an unbounded string (argon2 would, slowl
 EXPIRED = "This temporary password has expired. Ask your administrator for a new one."
 SSO_REFUSED = "Your single sign-on identity does not match an active account here."
 RESTART_WORD = "START AFRESH"
+THROTTLED = "Too many failed sign-ins for this account. Please wait {wait} and try again."
+LOCKED = "This account is locked after too many failed sign-ins. Ask your administrator to unlock it."
 
 
 def to_actor(person: Person) -> Actor:
@@ -74,22 +81,68 @@ def create_first_administrator(db: Session, *, name: str, email: str, password: 
     return to_actor(person)
 
 
-def sign_in(db: Session, *, email: str, password: str) -> Actor:
-    """The actor for a correct e-mail and password of an active account; SignInFailed otherwise."""
-    if not isinstance(email, str) or not isinstance(password, str) or len(password) > PASSWORD_MAX_CHARS:
+def sign_in(db: Session, *, email: str, password: str, now: datetime | None = None) -> Actor:
+    """The actor for a correct e-mail and password of an active account; SignInFailed otherwise.
+
+    Every path verifies one argon2 hash (the account's, or a dummy for an unknown e-mail) and
+    writes one audit event, so an unknown e-mail takes as long as a wrong password and gets the
+    same words. The account's row is locked for the attempt (PostgreSQL), so parallel guesses
+    on several replicas are counted one after the other. `now` is for tests.
+    """
+    now = now or utcnow()
+    typed = password if isinstance(password, str) else ""
+    address = email.strip().lower() if isinstance(email, str) else ""
+    person = (
+        db.scalar(
+            select(Person)
+            .where(Person.email == address)
+            .with_for_update()
+            .execution_options(populate_existing=True)  # the count as it is now, not as cached
+        )
+        if address
+        else None
+    )
+    # The cap is kept: an overlong password is never hashed whole, and it can never be right.
+    ok = verify_password(person.password_hash if person else None, typed[:PASSWORD_MAX_CHARS])
+    ok = ok and len(typed) <= PASSWORD_MAX_CHARS
+    if person is None:
+        _record_failure(db, None, "unknown e-mail", now=now)
         raise SignInFailed()
-    person = db.scalar(select(Person).where(Person.email == email.strip().lower()))
-    ok = verify_password(person.password_hash if person else None, password)
-    if not ok or person is None or not person.active:
+    if throttle.locked(person.failed_sign_ins):
+        _record_failure(db, person, "refused: account locked", now=now, counts=False)
+        raise SignInThrottled(LOCKED)
+    retry_at = throttle.next_attempt_at(person.failed_sign_ins, as_utc(person.last_failed_sign_in_at))
+    if retry_at is not None and now < retry_at:
+        _record_failure(db, person, "refused: waiting after failed sign-ins", now=now, counts=False)
+        raise SignInThrottled(THROTTLED.format(wait=throttle.waiting_words(retry_at, now)), retry_at)
+    if not ok or not person.active:
+        _record_failure(db, person, "wrong password" if person.active else "inactive account", now=now)
         raise SignInFailed()
     if person.must_change_password and _expired(person.temporary_until):
+        _record_failure(db, person, "temporary password expired", now=now, counts=False)
         raise SignInFailed(EXPIRED)
     signed_in = to_actor(person)
-    if needs_rehash(person.password_hash):
-        with action(db, signed_in, Action.SIGN_IN) as act:
+    with action(db, signed_in, Action.SIGN_IN) as act:
+        person.failed_sign_ins, person.last_failed_sign_in_at = 0, None  # a success resets the count
+        if needs_rehash(person.password_hash):
             person.password_hash = hash_password(password)
-            act.done(person.id)
+        act.done(person.id, audit=AuditRecord.about_person(AuditKind.SIGNED_IN, person))
     return signed_in
+
+
+def _record_failure(db: Session, person: Person | None, detail: str, *, now: datetime, counts: bool = True) -> None:
+    """Audit a failed attempt and, when it was a guess at the password, count it on the account.
+
+    The count is raised in SQL (failed_sign_ins + 1), so two replicas never lose a failure."""
+    with action(db, None, Action.RECORD_FAILED_SIGN_IN) as act:
+        if person is not None and counts:
+            db.execute(
+                update(Person)
+                .where(Person.id == person.id)
+                .values(failed_sign_ins=Person.failed_sign_ins + 1, last_failed_sign_in_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        act.done(person.id if person else None, audit=AuditRecord.sign_in_failed(person, detail))
 
 
 def sign_in_with_sso(
@@ -126,10 +179,10 @@ def sign_in_with_sso(
     if not linked.active:
         raise SignInFailed(SSO_REFUSED)
     signed_in = replace(to_actor(linked), must_change_password=False)
-    if issuer and subject and linked.sso_subject is None:
-        with action(db, signed_in, Action.SIGN_IN) as act:
+    with action(db, signed_in, Action.SIGN_IN) as act:
+        if issuer and subject and linked.sso_subject is None:
             linked.sso_issuer, linked.sso_subject = issuer[:255], subject[:255]
-            act.done(linked.id)
+        act.done(linked.id, audit=AuditRecord.about_person(AuditKind.SIGNED_IN_WITH_SSO, linked))
     return signed_in
 
 

@@ -163,8 +163,25 @@ def reset_password(db: Session, actor: Actor, person_id: int, *, token: str) -> 
         person.temporary_until = now + RESET_VALID
         person.password_reset_at = now
         person.session_epoch += 1
+        person.failed_sign_ins, person.last_failed_sign_in_at = 0, None  # the new password may be tried at once
         act.done(person.id, audit=AuditRecord.about_person(AuditKind.PASSWORD_RESET, person))
     return None if act.already_done else password
+
+
+def unlock_sign_in(db: Session, actor: Actor, person_id: int) -> None:
+    """Clear a person's failed sign-ins, lifting the lock at 100 (tracker/throttle.py) or a wait.
+
+    Only an administrator can do this, so a guesser who reached the lock cannot simply wait it
+    out; the person usually asks after they see the "locked" message. Unlocking an account with
+    no failures changes nothing and is not audited."""
+    with action(db, actor, Action.UNLOCK_SIGN_IN) as act:
+        person = _person(db, person_id)
+        if not person.failed_sign_ins:
+            act.already_done = True
+            return
+        detail = f"after {person.failed_sign_ins} failed sign-ins"
+        person.failed_sign_ins, person.last_failed_sign_in_at = 0, None
+        act.done(person.id, audit=AuditRecord.about_person(AuditKind.SIGN_IN_UNLOCKED, person, detail))
 
 
 def _has_private_data(db: Session, person_id: int) -> bool:
