@@ -72,7 +72,12 @@ def fill(factory, engine, target: int) -> tuple[int, int]:
     with factory() as db:
         seed_tags(db)
         boss = auth.create_first_administrator(
-            db, name="Bench Admin", email="admin@bench.example", password=PASSWORD, repeated=PASSWORD
+            db,
+            name="Bench Admin",
+            email="admin@bench.example",
+            password=PASSWORD,
+            repeated=PASSWORD,
+            setup_code=auth.new_setup_code(db),
         )
         ids = []
         for name in ("heavy", "empty"):

@@ -182,6 +182,20 @@ class FormSubmission(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class SetupCode(Base):
+    """A one-time code, printed in the terminal at start on an installation with nobody in it, that
+    creating the first administrator needs: so whoever reaches a new server first cannot claim it.
+
+    Only its SHA-256 is kept (the code is random, 80 bits: no slow hash needed); all are deleted
+    once the first administrator exists."""
+
+    __tablename__ = "setup_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class AuditEvent(Base):
     """Who did what to what, and when. Never holds private content (notes, ratings).
 

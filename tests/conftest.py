@@ -111,7 +111,12 @@ def db(engine) -> Iterator[Session]:
 @pytest.fixture
 def administrator(db) -> Actor:
     return auth.create_first_administrator(
-        db, name="Ada Admin", email="ada@example.org", password=PASSWORD, repeated=PASSWORD
+        db,
+        name="Ada Admin",
+        email="ada@example.org",
+        password=PASSWORD,
+        repeated=PASSWORD,
+        setup_code=auth.new_setup_code(db),
     )
 
 

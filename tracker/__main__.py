@@ -1,9 +1,15 @@
-"""The command line: `python -m tracker migrate | demo | evaluate-warning | evaluate-program | outcomes |
-send-notifications`. Same services as the app."""
+"""The command line: `python -m tracker migrate | create-admin | demo | evaluate-warning | evaluate-program |
+outcomes | send-notifications`. Same services as the app.
+
+Passwords never come from the command line (other users of the machine see it in the process
+list and the shell keeps it in its history): `create-admin` and `demo` read one from an environment
+variable or a prompt. `demo --password` still works, for old scripts."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 from datetime import date
 
@@ -16,8 +22,17 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "migrate", help="migrate the database (DATABASE_URL or the embedded SQLite) to the newest schema"
     )
+    admin = commands.add_parser(
+        "create-admin",
+        help=f"create the first administrator (password from {ADMIN_PASSWORD_VARIABLE} or a prompt)",
+    )
+    admin.add_argument("--name", required=True)
+    admin.add_argument("--email", required=True)
     demo = commands.add_parser("demo", help="fill a realistic demo organisation")
-    demo.add_argument("--password", required=True, help="password for every demo account")
+    demo.add_argument(
+        "--password",
+        help=f"password for every demo account; better: {DEMO_PASSWORD_VARIABLE}, or the prompt (not the process list)",
+    )
     demo.add_argument("--people", type=int, default=40)
     demo.add_argument("--days", type=int, default=90)
     demo.add_argument("--seed", type=int, default=7)
@@ -45,16 +60,31 @@ def main(argv: list[str] | None = None) -> int:
             from db.engine import database_url
             from tracker.app import open_database
 
-            open_database()
+            open_database(new_setup_code=True)  # on an empty installation: a setup code for the first run
             print(f"Database is at the newest schema ({_safe(database_url())}).")
+        elif args.command == "create-admin":
+            from tracker.app import open_database
+            from tracker.services import auth
+
+            password = _password(ADMIN_PASSWORD_VARIABLE, "Password for the first administrator: ", twice=True)
+            _engine, factory = open_database(announce=False)
+            with factory() as db:
+                # Whoever runs this on the server's terminal is the one the setup code is printed
+                # for, so the command makes one and uses it at once.
+                code = auth.new_setup_code(db) or ""
+                first = auth.create_first_administrator(
+                    db, name=args.name, email=args.email, password=password, repeated=password, setup_code=code
+                )
+            print(f"First administrator created: {first.display_name} <{first.email}>. Sign in with that password.")
         elif args.command == "demo":
             from tracker.app import open_database
             from tracker.demo import fill_demo
 
-            _engine, factory = open_database()
+            password = args.password or _password(DEMO_PASSWORD_VARIABLE, "Password for every demo account: ")
+            _engine, factory = open_database(announce=False)
             with factory() as db:
                 summary = fill_demo(
-                    db, password=args.password, people=args.people, days=args.days, seed=args.seed, reset=args.reset
+                    db, password=password, people=args.people, days=args.days, seed=args.seed, reset=args.reset
                 )
             print(summary)
         elif args.command == "evaluate-warning":
@@ -84,6 +114,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+ADMIN_PASSWORD_VARIABLE = "SHARED_LOAD_ADMIN_PASSWORD"
+DEMO_PASSWORD_VARIABLE = "SHARED_LOAD_DEMO_PASSWORD"
+
+
+def _password(variable: str, prompt: str, *, twice: bool = False) -> str:
+    """From the environment variable, else typed at a prompt that does not echo; never from argv."""
+    from tracker.errors import ValidationError
+
+    if os.environ.get(variable):
+        return os.environ[variable]
+    if not sys.stdin.isatty():
+        raise ValidationError(f"Set {variable} or run this in a terminal to type the password.")
+    password = getpass.getpass(prompt)
+    if twice and getpass.getpass("Again: ") != password:
+        raise ValidationError("The two passwords are not the same.")
+    return password
 
 
 def _safe(url: str) -> str:

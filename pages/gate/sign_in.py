@@ -53,6 +53,11 @@ def render_first_administrator() -> None:
     st.title("Welcome to Shared Load")
     st.write("This installation has no accounts yet. Create the first administrator.")
     with st.form("first_admin"):
+        setup_code = st.text_input(
+            "Setup code",
+            placeholder="XXXX-XXXX-XXXX-XXXX",
+            help="Printed in the terminal where the app was started (./run-app). Starting it again prints a new one.",
+        )
         name = st.text_input("Your name")
         email = st.text_input("E-mail", autocomplete="email")
         password = st.text_input(
@@ -62,7 +67,9 @@ def render_first_administrator() -> None:
         submitted = st.form_submit_button("Create administrator", type="primary")
     if submitted:
         submit(
-            lambda s: auth.create_first_administrator(s, name=name, email=email, password=password, repeated=repeated),
+            lambda s: auth.create_first_administrator(
+                s, name=name, email=email, password=password, repeated=repeated, setup_code=setup_code
+            ),
             done=None,
             then=sign_in_as,
         )

@@ -75,7 +75,12 @@ SEEDED = (FIRST_ADMINISTRATOR, ADMINISTRATOR, CLINICIAN, COORDINATOR)
 
 def create_first_administrator(session: Session, person: Person = FIRST_ADMINISTRATOR) -> Actor:
     return auth.create_first_administrator(
-        session, name=person.name, email=person.email, password=person.password, repeated=person.password
+        session,
+        name=person.name,
+        email=person.email,
+        password=person.password,
+        repeated=person.password,
+        setup_code=auth.new_setup_code(session),
     )
 
 

@@ -6,7 +6,7 @@ from pages.ui.navigation import pages_for
 from tests.conftest import PASSWORD
 from tests.pages.conftest import shown
 from tracker.domain import Role
-from tracker.services import people
+from tracker.services import auth, people
 
 
 def texts(at) -> str:
@@ -16,11 +16,12 @@ def texts(at) -> str:
 def test_empty_installation_shows_only_the_first_administrator_form(open_app, db):
     at = open_app()
     assert [t.value for t in at.title] == ["Welcome to Shared Load"]
-    assert [i.label for i in at.text_input] == ["Your name", "E-mail", "Password", "Password again"]
-    at.text_input[0].input("Ada Admin")
-    at.text_input[1].input("ada@example.org")
-    at.text_input[2].input(PASSWORD)
+    assert [i.label for i in at.text_input] == ["Setup code", "Your name", "E-mail", "Password", "Password again"]
+    at.text_input[0].input(auth.new_setup_code(db))  # what ./run-app printed in the terminal
+    at.text_input[1].input("Ada Admin")
+    at.text_input[2].input("ada@example.org")
     at.text_input[3].input(PASSWORD)
+    at.text_input[4].input(PASSWORD)
     at.button[0].click().run()
     assert not at.exception
     assert at.session_state["person_id"]
@@ -29,7 +30,8 @@ def test_empty_installation_shows_only_the_first_administrator_form(open_app, db
 
 def test_mismatched_first_passwords_store_nothing(open_app, db):
     at = open_app()
-    for widget, value in zip(at.text_input, ["Ada", "ada@example.org", PASSWORD, PASSWORD + "x"], strict=True):
+    values = [auth.new_setup_code(db), "Ada", "ada@example.org", PASSWORD, PASSWORD + "x"]
+    for widget, value in zip(at.text_input, values, strict=True):
         widget.input(value)
     at.button[0].click().run()
     assert "not the same" in at.error[0].value

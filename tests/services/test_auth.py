@@ -14,13 +14,16 @@ from tracker.services import auth, people
 
 def test_empty_installation_offers_the_first_administrator_once(db):
     assert auth.needs_first_administrator(db)
+    code = auth.new_setup_code(db)
     first = auth.create_first_administrator(
-        db, name="Ada", email="ada@example.org", password=PASSWORD, repeated=PASSWORD
+        db, name="Ada", email="ada@example.org", password=PASSWORD, repeated=PASSWORD, setup_code=code
     )
     assert first.has(Role.ADMINISTRATOR) and first.has(Role.CLINICIAN)
     assert not auth.needs_first_administrator(db)
     with pytest.raises(ValidationError, match="already exists"):
-        auth.create_first_administrator(db, name="Eve", email="eve@example.org", password=PASSWORD, repeated=PASSWORD)
+        auth.create_first_administrator(
+            db, name="Eve", email="eve@example.org", password=PASSWORD, repeated=PASSWORD, setup_code=code
+        )
 
 
 def test_password_is_stored_as_argon2id_never_in_clear(db, administrator):

@@ -82,7 +82,14 @@ def test_second_run_without_reset_is_refused_and_changes_nothing(db):
 
 
 def test_reset_replaces_a_real_installation(db):
-    auth.create_first_administrator(db, name="Ada Admin", email="ada@example.org", password=PASSWORD, repeated=PASSWORD)
+    auth.create_first_administrator(
+        db,
+        name="Ada Admin",
+        email="ada@example.org",
+        password=PASSWORD,
+        repeated=PASSWORD,
+        setup_code=auth.new_setup_code(db),
+    )
     with pytest.raises(ValidationError, match="already has people"):
         fill(db)
     assert row_counts(db)["people"] == 1

@@ -18,15 +18,17 @@ is then erased). Both are audited, and the person sees when the reset happened.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import replace
 from datetime import datetime
 from functools import cache
 from zoneinfo import available_timezones
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Person, RoleGrant, utcnow
+from db.models import Person, RoleGrant, SetupCode, utcnow
 from tracker import throttle
 from tracker.audit import AuditKind, AuditRecord
 from tracker.domain import Actor, Role, as_utc
@@ -43,6 +45,11 @@ EXPIRED = "This temporary password has expired. Ask your administrator for a new
 SSO_REFUSED = "Your single sign-on identity does not match an active account here."
 RESTART_WORD = "START AFRESH"
 THROTTLED = "Too many failed sign-ins for this account. Please wait {wait} and try again."
+WRONG_SETUP_CODE = (
+    "That setup code is not right. It was printed in the terminal where the app was started "
+    "(./run-app or python -m tracker migrate); starting it again prints a new one."
+)
+SETUP_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 letters and digits, none mistaken for another
 LOCKED = "This account is locked after too many failed sign-ins. Ask your administrator to unlock it."
 
 
@@ -65,14 +72,53 @@ def needs_first_administrator(db: Session) -> bool:
     return not db.scalar(select(func.count()).select_from(Person))
 
 
-def create_first_administrator(db: Session, *, name: str, email: str, password: str, repeated: str) -> Actor:
-    """Create the first administrator (also a clinician, so they can use the app themselves)."""
+def new_setup_code(db: Session) -> str | None:
+    """A new one-time setup code on an installation with nobody in it; None once someone exists.
+
+    The caller shows it where only the person who started the server sees it (the terminal).
+    16 characters from 32 (80 bits, as XXXX-XXXX-XXXX-XXXX), so guessing it through the form is
+    hopeless; every code made before the first administrator exists stays valid until then, so
+    each replica's terminal shows one that works."""
+    if not needs_first_administrator(db):
+        return None
+    code = "-".join("".join(secrets.choice(SETUP_CODE_ALPHABET) for _ in range(4)) for _ in range(4))
+    with action(db, None, Action.PREPARE_INSTALLATION) as act:
+        db.add(SetupCode(code_hash=_setup_code_hash(code)))
+        act.done()
+    return code
+
+
+def setup_code_waiting(db: Session) -> bool:
+    """True when a setup code was made and not yet used (so a new process need not print another)."""
+    return db.scalar(select(SetupCode.id).limit(1)) is not None
+
+
+def _setup_code_hash(code: str) -> str:
+    """Case, spaces and dashes do not matter when the code is typed."""
+    typed = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(typed.encode()).hexdigest()
+
+
+def create_first_administrator(
+    db: Session, *, name: str, email: str, password: str, repeated: str, setup_code: str
+) -> Actor:
+    """Create the first administrator (also a clinician, so they can use the app themselves).
+
+    Needs a setup code from `new_setup_code` (printed in the terminal at start): reaching a new
+    server's first-run page is not enough to claim it."""
     name, email = clean_name(name), clean_email(email)
     password = clean_new_password(password, repeated)
     with action(db, None, Action.CREATE_FIRST_ADMINISTRATOR) as act:
         # Re-checked under the write: a second browser racing the first form gets a clear refusal.
         if not needs_first_administrator(db):
             raise ValidationError("An administrator already exists. Please sign in.")
+        typed = setup_code if isinstance(setup_code, str) else ""
+        if (
+            len(typed) > 64
+            or db.scalar(select(SetupCode.id).where(SetupCode.code_hash == _setup_code_hash(typed))) is None
+        ):
+            raise ValidationError(WRONG_SETUP_CODE)
+        db.execute(delete(SetupCode))  # used once: every other code printed so far stops working too
         person = Person(email=email, display_name=name, password_hash=hash_password(password))
         person.roles = [RoleGrant(role=Role.ADMINISTRATOR), RoleGrant(role=Role.CLINICIAN)]
         db.add(person)
