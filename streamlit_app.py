@@ -11,8 +11,8 @@ import streamlit as st
 
 from pages.gate import sign_in
 from pages.me import account
-from pages.ui.navigation import URL_PATHS, page, pages_for
-from pages.ui.session import current_actor, db, show_flash, sign_out
+from pages.ui.navigation import URL_PATHS, landing_page, page, pages_for
+from pages.ui.session import current_actor, db, just_signed_in, show_flash, sign_out
 from pages.ui.text import literal
 from tracker.errors import SharedLoadError
 from tracker.services import auth
@@ -30,7 +30,12 @@ def gate(render, title: str) -> None:
 def signed_in_navigation(roles) -> None:
     sections = {section: [page(spec.module) for spec in specs] for section, specs in pages_for(roles).items()}
     try:
-        st.navigation(sections).run()
+        current = st.navigation(sections)
+        if just_signed_in() and current.url_path == "":  # a bookmarked page stays where it is
+            landing = landing_page(roles)
+            if landing != "me.home":
+                st.switch_page(page(landing))
+        current.run()
     except SharedLoadError as error:  # a service refused: plain words, nothing else of the page
         st.error(literal(str(error)))
 

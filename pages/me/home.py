@@ -1,15 +1,18 @@
-"""Home: where a person starts — the check-in reminder and the private early warning live here."""
+"""Home: where a person starts — the quick log at the top, then the private early warning and the check-in reminder."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from pages.ui import navigation
+from pages.ui.log_form import quick_log
 from pages.ui.session import actor, db
 from pages.ui.text import literal
 from pages.ui.widgets import early_warning_prompt
 from tracker.domain import Role
-from tracker.queries import peer, trends
+from tracker.queries import entries, peer, trends
+
+FORM = "home_log"  # its own token and generation: see pages/ui/log_form.py
 
 
 def render() -> None:
@@ -23,10 +26,10 @@ def render() -> None:
     if me.has(Role.CLINICIAN):
         with db() as session:
             warning, checkin = trends.home_status(session, me)
+            tags = entries.tag_options(session)
+        quick_log(me, tags, form=FORM)
         early_warning_prompt(warning)
-        st.write("How did your last patient interaction leave you? It takes less than 15 seconds to log.")
-        if st.button("Log an interaction", type="primary", icon=":material/edit_note:"):
-            st.switch_page(navigation.page("me.log"))
+        st.page_link(navigation.page("me.log"), label="My recent entries", icon=":material/edit_note:")
         if checkin.due:
             st.info(
                 "Your weekly check-in is due: six short statements, one question about burnout and your load.",

@@ -1,4 +1,5 @@
-"""Log an interaction: the 15-second form, then the person's own recent entries."""
+"""Log an interaction: the quick log (a rating and Save, details one tap away), then the
+person's own recent entries, one line each (a tap opens the details, Edit and Delete)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ from functools import partial
 
 import streamlit as st
 
-from pages.ui.session import actor, db, form_generation, form_token
+from pages.ui.log_form import ask_save_anyway, quick_log
+from pages.ui.session import actor, db, form_token
 from pages.ui.text import literal
-from pages.ui.widgets import NO_IDENTIFIERS, interaction_fields, rating_label, submit
-from tracker.domain import TRUST_ANSWERS, Actor, time_of_day
-from tracker.errors import PossibleIdentifier
+from pages.ui.widgets import interaction_fields, rating_label, submit
+from tracker.domain import TRUST_ANSWERS, Actor
 from tracker.queries import entries
 from tracker.queries.entries import Entry
 from tracker.services import interactions
@@ -20,37 +21,11 @@ FORM = "log"
 
 def render() -> None:
     me = actor()
-    st.title("Log an interaction")
-    st.caption(NO_IDENTIFIERS)
+    st.title("Log an interaction", anchor=False)  # an anchor icon wrapped to a line of its own at 390 px
     with db() as session:
         tags = entries.tag_options(session)
-    generation = form_generation(FORM)
-    flagged_key = f"flagged:{FORM}:{generation}"
-    with st.form(f"{FORM}:{generation}", border=False):
-        draft = interaction_fields(
-            f"{FORM}:{generation}",
-            today=me.today(),
-            tags=tags,
-            default_time=time_of_day(me.now().hour),
-            flagged=flagged_key in st.session_state,
-            token=form_token(FORM),
-        )
-        submitted = st.form_submit_button("Save", type="primary", width="stretch")
-    if flagged_key in st.session_state:
-        st.warning(literal(st.session_state[flagged_key]))
-    if submitted:
-        submit(
-            lambda s: interactions.log(s, me, draft),
-            done="Saved. Thank you for taking a moment for yourself.",
-            form=FORM,
-            on_identifier=partial(_ask_save_anyway, flagged_key),
-        )
+    quick_log(me, tags, form=FORM)
     _recent(me, tags)
-
-
-def _ask_save_anyway(flagged_key: str, error: PossibleIdentifier) -> None:
-    """The next run shows the message and the "save anyway" box in the form."""
-    st.session_state[flagged_key] = str(error)
 
 
 def _recent(me: Actor, tags) -> None:
@@ -61,20 +36,24 @@ def _recent(me: Actor, tags) -> None:
         st.info("Nothing logged yet. Your entries are private: only you can see them.")
         return
     for entry in recent:
-        with st.container(border=True):
-            if st.session_state.get("editing") == entry.id:
+        if st.session_state.get("editing") == entry.id:
+            with st.container(border=True):
                 _edit(me, entry, tags)
-            else:
+        else:
+            with st.expander(_one_line(entry), key=f"entry:{entry.id}"):
                 _show(me, entry)
 
 
-def _show(me: Actor, entry: Entry) -> None:
-    when = entry.occurred_on.strftime("%a %d %b %Y")
+def _one_line(entry: Entry) -> str:
+    """The entry as one line (the expander's label, read as Markdown): rating word, date, tags."""
+    parts = [f"**{rating_label(entry.rating)}**", entry.occurred_on.strftime("%a %d %b")]
     if entry.time_of_day:
-        when += f" · {entry.time_of_day}"
-    st.markdown(f"**{rating_label(entry.rating)}** — {when}")
-    if entry.tags:
-        st.caption(" · ".join(literal(tag) for tag in entry.tags))
+        parts.append(entry.time_of_day)
+    parts.extend(literal(tag) for tag in entry.tags)
+    return " · ".join(parts)
+
+
+def _show(me: Actor, entry: Entry) -> None:
     trust = [
         f"{label}: {TRUST_ANSWERS[value]}"
         for label, value in (("Trusted", entry.felt_trusted), ("Humanity shown", entry.showed_humanity))
@@ -84,12 +63,12 @@ def _show(me: Actor, entry: Entry) -> None:
         st.caption(" · ".join(trust))
     if entry.note:
         st.text(entry.note)  # plain text: markdown and HTML in a note are shown literally
-    edit, remove, _ = st.columns([1, 1, 3])
-    if edit.button("Edit", key=f"edit:{entry.id}", icon=":material/edit:"):
-        st.session_state["editing"] = entry.id
-        st.rerun()
-    if remove.button("Delete", key=f"delete:{entry.id}", icon=":material/delete:"):
-        _confirm_delete(me, entry)
+    with st.container(horizontal=True):
+        if st.button("Edit", key=f"edit:{entry.id}", icon=":material/edit:"):
+            st.session_state["editing"] = entry.id
+            st.rerun()
+        if st.button("Delete", key=f"delete:{entry.id}", icon=":material/delete:"):
+            _confirm_delete(me, entry)
 
 
 @st.dialog("Delete this entry?")
@@ -124,7 +103,7 @@ def _edit(me: Actor, entry: Entry, tags) -> None:
             lambda s: interactions.update(s, me, entry.id, draft),
             done="Entry updated",
             then=lambda _: _stop_editing(flagged_key),
-            on_identifier=partial(_ask_save_anyway, flagged_key),
+            on_identifier=partial(ask_save_anyway, flagged_key),
         )
 
 

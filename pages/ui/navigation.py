@@ -70,3 +70,9 @@ def pages_for(roles: frozenset[Role]) -> dict[str, list[PageSpec]]:
         if spec.roles & roles:
             sections.setdefault(spec.section, []).append(spec)
     return sections
+
+
+def landing_page(roles: frozenset[Role]) -> str:
+    """The page a person lands on after signing in: the one they use most. Clinicians log between
+    patients, so theirs is Log; everyone else starts on Home."""
+    return "me.log" if Role.CLINICIAN in roles else "me.home"

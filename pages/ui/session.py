@@ -18,6 +18,7 @@ from tracker.services import auth
 PERSON_KEY = "person_id"
 EPOCH_KEY = "session_epoch"  # a reset or a password change elsewhere bumps the person's epoch: this session ends
 ACTOR_KEY = "actor"  # the person as loaded by this run's gate; pages reuse it instead of reloading
+JUST_SIGNED_IN_KEY = "just_signed_in"  # the first signed-in run opens the person's landing page
 
 
 @st.cache_resource(show_spinner="Preparing the database…")
@@ -61,6 +62,12 @@ def sign_in_as(signed_in: Actor) -> None:
     sign_out()
     st.session_state[PERSON_KEY] = signed_in.id
     st.session_state[EPOCH_KEY] = signed_in.session_epoch
+    st.session_state[JUST_SIGNED_IN_KEY] = True
+
+
+def just_signed_in() -> bool:
+    """True once, in the first signed-in run after a sign-in (password or single sign-on)."""
+    return bool(st.session_state.pop(JUST_SIGNED_IN_KEY, False))
 
 
 def keep_session(changed: Actor) -> None:

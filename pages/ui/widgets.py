@@ -14,7 +14,9 @@ from pages.ui.session import db, flash, form_generation, form_token, next_form
 from pages.ui.text import literal
 from tracker.domain import RATING_LABELS, TIMES_OF_DAY, TRUST_ANSWERS, TRUST_QUESTIONS, InteractionDraft
 from tracker.errors import PossibleIdentifier, SharedLoadError
+from tracker.queries.administration import NamedRow
 from tracker.queries.entries import Entry, TagOption
+from tracker.queries.trends import EarlyWarning
 
 Result = TypeVar("Result")
 
@@ -36,54 +38,69 @@ def interaction_fields(
     default_time: str | None = None,
     flagged: bool = False,
     token: str,
+    fold_details: bool = False,
 ) -> InteractionDraft:
-    """The log form's widgets (inside a caller's st.form); returns the draft as entered."""
+    """The log form's widgets (inside a caller's st.form); returns the draft as entered.
+
+    With `fold_details`, only the rating is in view and everything optional (date, time of day,
+    tags, trust questions, reflection) is folded under "Add details": the minimal entry is a
+    rating and Save, both inside the first screen of a 390 × 844 phone. Folded widgets still send
+    their values with the form (the date and time of day keep their defaults). A flagged
+    reflection opens the fold, so the person sees the text the check is about.
+    """
     tag_names = {t.id: t.name for t in tags}
     if entry is not None:  # an edited entry keeps its tags even if they were retired since
         tag_names.update(zip(entry.tag_ids, entry.tags, strict=True))
     rating = st.pills(
-        "How did it leave you?",
+        "How did the interaction leave you?",
         options=list(RATING_LABELS),
         format_func=rating_label,
         default=entry.rating if entry else None,
         key=f"{key}:rating",
     )
-    left, right = st.columns(2)
-    occurred_on = left.date_input(
-        "Date", value=entry.occurred_on if entry else today, max_value=today, key=f"{key}:date", format="YYYY-MM-DD"
+    details = (
+        st.expander("Add details: tags, reflection, another date", expanded=flagged, icon=":material/add_notes:")
+        if fold_details
+        else st.container()
     )
-    time_of_day = right.segmented_control(
-        "Time of day",
-        options=list(TIMES_OF_DAY),
-        format_func=str.capitalize,
-        default=entry.time_of_day if entry else default_time,
-        key=f"{key}:time",
-    )
-    tag_ids = st.pills(
-        "Tags (optional)",
-        options=list(tag_names),
-        format_func=lambda tag_id: literal(tag_names[tag_id]),  # pills read their options as Markdown
-        selection_mode="multi",
-        default=list(entry.tag_ids) if entry else None,
-        key=f"{key}:tags",
-    )
-    answers = {}
-    for field, question in TRUST_QUESTIONS.items():
-        answers[field] = st.segmented_control(
-            question,
-            options=list(TRUST_ANSWERS),
-            format_func=TRUST_ANSWERS.get,
-            default=getattr(entry, field) if entry else None,
-            key=f"{key}:{field}",
+    with details:
+        left, right = st.columns(2)
+        occurred_on = left.date_input(
+            "Date", value=entry.occurred_on if entry else today, max_value=today, key=f"{key}:date", format="YYYY-MM-DD"
         )
-    note = st.text_area(
-        "Private reflection (optional, only you can read it)",
-        value=(entry.note or "") if entry else "",
-        max_chars=2000,
-        height=90,
-        help=NO_IDENTIFIERS,
-        key=f"{key}:note",
-    )
+        time_of_day = right.segmented_control(
+            "Time of day",
+            options=list(TIMES_OF_DAY),
+            format_func=str.capitalize,
+            default=entry.time_of_day if entry else default_time,
+            key=f"{key}:time",
+        )
+        tag_ids = st.pills(
+            "Tags (optional)",
+            options=list(tag_names),
+            format_func=lambda tag_id: literal(tag_names[tag_id]),  # pills read their options as Markdown
+            selection_mode="multi",
+            default=list(entry.tag_ids) if entry else None,
+            key=f"{key}:tags",
+        )
+        answers = {}
+        for field, question in TRUST_QUESTIONS.items():
+            answers[field] = st.segmented_control(
+                question,
+                options=list(TRUST_ANSWERS),
+                format_func=TRUST_ANSWERS.get,
+                default=getattr(entry, field) if entry else None,
+                key=f"{key}:{field}",
+            )
+        st.caption(NO_IDENTIFIERS)
+        note = st.text_area(
+            "Private reflection (optional, only you can read it)",
+            value=(entry.note or "") if entry else "",
+            max_chars=2000,
+            height=90,
+            help=NO_IDENTIFIERS,
+            key=f"{key}:note",
+        )
     save_anyway = False
     if flagged:
         save_anyway = st.checkbox("Save anyway: I checked, this is not a patient identifier", key=f"{key}:anyway")
@@ -144,7 +161,7 @@ def run_action(action: Callable[[Session], Any], done: str, form: str | None = N
     submit(action, done=done, form=form)
 
 
-def early_warning_prompt(warning) -> None:
+def early_warning_prompt(warning: EarlyWarning) -> None:
     """The private, gentle nudge. Shown only to the person; nothing is sent to anyone."""
     if not warning.prompt:
         return
@@ -161,7 +178,14 @@ def early_warning_prompt(warning) -> None:
 
 
 def named_list_editor(
-    rows, *, noun: str, states: tuple[str, str], actions: tuple[str, str], create, rename, toggle
+    rows: list[NamedRow],
+    *,
+    noun: str,
+    states: tuple[str, str],
+    actions: tuple[str, str],
+    create: Callable[[Session, str, str], Any],
+    rename: Callable[[Session, NamedRow, str], Any],
+    toggle: Callable[[Session, NamedRow], Any],
 ) -> None:
     """The administrator's editor for a named list (units, tags): table, add, rename, switch off/on.
 

@@ -65,6 +65,7 @@ def test_a_markdown_name_shows_literally_and_nothing_is_fetched(seeded_server, p
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar).to_contain_text("Signed in as")
     assert f"Signed in as {MARKDOWN_NAME}" in visible(sidebar.inner_text())
+    open_nav_link(page, "Home")  # a clinician lands on Log; Home greets them by name
     assert visible(headings(page)[0]) == "Hello, ![x](https://example.org/p.png)"
     no_foreign_image_or_link(page)
 

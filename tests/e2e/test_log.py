@@ -56,10 +56,20 @@ def settled_count(server, person, *, expected: int, quiet_s: float = 1.5, timeou
     return count
 
 
+def add_details(page) -> None:
+    """Open the form's "Add details" fold (tags, trust questions, reflection, another date)."""
+    fold = main(page).get_by_test_id("stExpander").filter(has_text="Add details")
+    if not fold.locator("details").first.evaluate("(d) => d.open"):
+        fold.get_by_text("Add details").click()
+    expect(main(page).get_by_role("textbox", name=re.compile("Private reflection"))).to_be_visible()
+
+
 def fill_form(page, *, rating: str = "+2 Fulfilling", tags: tuple[str, ...] = (), note: str = "") -> None:
     form = main(page)
     form.get_by_role("radio", name=rating, exact=True).click()
     expect(form.get_by_role("radio", name=rating, exact=True)).to_have_attribute("aria-checked", "true")
+    if tags or note:
+        add_details(page)
     for tag in tags:
         form.get_by_role("button", name=tag, exact=True).click()
         expect(form.get_by_role("button", name=tag, exact=True)).to_have_attribute("aria-pressed", "true")
@@ -72,8 +82,8 @@ def save_button(page):
 
 
 def entries(page):
-    """The entries under "Your recent entries" (each has its own Edit button)."""
-    return main(page).get_by_role("button", name="Edit", exact=True)
+    """The entries under "Your recent entries": one line each, a tap opens details, Edit and Delete."""
+    return main(page).get_by_test_id("stExpander").filter(has_not_text="Add details")
 
 
 def toast(page):
@@ -87,22 +97,19 @@ def test_clinician_logs_an_interaction_and_sees_it(seeded_server, page, clinicia
     expect(toast(page)).to_be_visible()
     expect(main(page).get_by_role("heading", name="Your recent entries")).to_be_visible()
     expect(entries(page)).to_have_count(1)
+    line = entries(page).first.locator("summary")
+    expect(line).to_contain_text("+2 Fulfilling")  # one line: rating word, date, tags
+    expect(line).to_contain_text("Gratitude")
+    line.click()  # a tap on the entry shows the rest, with Edit and Delete
+    expect(entries(page).first.get_by_role("button", name="Edit", exact=True)).to_be_visible()
+    expect(entries(page).first.get_by_role("button", name="Delete", exact=True)).to_be_visible()
     note = main(page).get_by_test_id("stText").filter(has_text="Stayed with her family")
     expect(note).to_have_count(1)
     expect(note).to_have_text(REFLECTION)  # the asterisks and the tag are shown as typed
     assert note.locator("b, strong").count() == 0
     assert main(page).locator("b", has_text="html").count() == 0
     assert main(page).locator("strong", has_text="bold").count() == 0
-    entry = (
-        main(page)
-        .get_by_test_id("stVerticalBlock")
-        .filter(  # the innermost block: the entry
-            has=page.get_by_test_id("stText").filter(has_text="Stayed with her family")
-        )
-        .last
-    )
-    expect(entry).to_contain_text("+2 Fulfilling")
-    expect(entry).to_contain_text("Gratitude")
+    expect(entries(page).first).to_contain_text("Stayed with her family")  # the note is the entry's
     assert_no_exception(page)
 
     [entry] = stored(seeded_server, clinician)
@@ -136,6 +143,8 @@ def test_identifier_like_text_needs_save_anyway(seeded_server, page, clinician):
 
     warning = main(page).get_by_test_id("stAlert").filter(has_text="patient identifier")
     expect(warning).to_be_visible()
+    # the fold stays open: the person sees the text the check is about
+    expect(main(page).get_by_role("textbox", name=re.compile("Private reflection"))).to_have_value(IDENTIFIER_LIKE)
     expect(warning).to_contain_text("a phone number")
     assert stored(seeded_server, clinician) == []
     assert toast(page).count() == 0

@@ -224,7 +224,7 @@ def end_session_at_provider(page: Page, server: Server, provider: Provider) -> N
 
 
 def signed_in_as_clinician(page: Page) -> None:
-    expect(main(page).get_by_role("heading", name="Hello, Sami")).to_be_visible()
+    expect(main(page).get_by_role("heading", name="Log an interaction")).to_be_visible()  # where clinicians land
     assert "Log an interaction" in nav_titles(page)
     open_sidebar(page)
     expect(page.get_by_text(f"Signed in as {SSO_CLINICIAN.name}")).to_be_visible()

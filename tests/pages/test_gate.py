@@ -25,7 +25,7 @@ def test_empty_installation_shows_only_the_first_administrator_form(open_app, db
     at.button[0].click().run()
     assert not at.exception
     assert at.session_state["person_id"]
-    assert at.title[0].value == "Hello, Ada"
+    assert at.title[0].value == "Log an interaction"  # the first administrator is a clinician too
 
 
 def test_mismatched_first_passwords_store_nothing(open_app, db):
@@ -49,14 +49,27 @@ def test_sign_in_with_wrong_password_shows_one_plain_message(open_app, administr
     assert "person_id" not in at.session_state
 
 
-def test_sign_in_lands_on_home(open_app, clinician):
+def test_clinician_lands_on_log_after_sign_in(open_app, clinician):
     at = open_app()
     email, password = at.text_input
     email.input(clinician.email)
     password.input(PASSWORD)
     at.button[0].click().run()
     assert not at.exception
-    assert at.title[0].value == "Hello, Cleo"
+    assert at.title[0].value == "Log an interaction"  # the page a clinician uses most
+    at.run()  # the landing happens once: the next run stays where the person is
+    assert at.title[0].value == "Log an interaction"
+
+
+def test_coordinator_who_is_no_clinician_lands_on_home_after_sign_in(open_app, make_person):
+    coordinator = make_person("Cora Coordinator", roles=("coordinator",))
+    at = open_app()
+    email, password = at.text_input
+    email.input(coordinator.email)
+    password.input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.title[0].value == "Hello, Cora"
 
 
 def test_deactivated_person_is_signed_out_on_the_next_run(open_app, db, administrator, clinician):
@@ -91,7 +104,7 @@ def test_invited_person_must_choose_a_password_first(open_app, db, administrator
     new.input(PASSWORD)
     repeated.input(PASSWORD)
     at.button[0].click().run()
-    assert at.title[0].value == "Hello, Nia"
+    assert at.title[0].value == "Log an interaction"  # signed in just now: a clinician lands on Log
 
 
 def test_navigation_by_role():

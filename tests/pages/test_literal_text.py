@@ -81,5 +81,5 @@ def test_a_markdown_tag_shows_literally_in_the_log_form_and_the_recent_entries(o
     tag_pills = at.pills[1]
     assert literal(tag) in tag_pills.options  # pills read their options as Markdown
     assert tag in [shown(option) for option in tag_pills.options]
-    [tags_caption] = [c for c in at.caption if "Session expired" in c.value]
-    assert shown(tags_caption.value) == tag
+    [entry] = [e for e in at.expander if "Session expired" in e.label]  # the recent entry's one line
+    assert shown(entry.label).endswith(" · " + tag)

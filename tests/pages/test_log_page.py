@@ -24,6 +24,47 @@ def test_form_has_everything_a_clinician_needs(open_page, clinician):
     assert at.date_input[0].value == clinician.today()
 
 
+def test_minimal_entry_is_a_rating_and_save_with_details_folded(open_page, db, clinician):
+    at = open_page("me.log", clinician)
+    [details] = at.expander
+    assert details.label.startswith("Add details")
+    assert [p.label for p in details.pills] == ["Tags (optional)"]  # the rating stays outside the fold
+    assert [t.label for t in details.text_area] == ["Private reflection (optional, only you can read it)"]
+    assert "Never enter patient identifiers" in details.caption[0].value  # said where text is typed
+    at.pills[0].set_value(1)
+    at.button[0].click().run()
+    [entry] = entries.recent(db, clinician)
+    assert (entry.rating, entry.occurred_on, entry.tags) == (1, clinician.today(), ())
+    assert entry.time_of_day is not None  # defaulted from the clock
+
+
+def test_home_offers_the_same_quick_log(open_page, db, clinician):
+    at = open_page("me.home", clinician)
+    assert not at.exception
+    assert at.pills[0].label == "How did the interaction leave you?"
+    assert at.expander[0].label.startswith("Add details")
+    at.pills[0].set_value(-1)
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception
+    assert [e.rating for e in entries.recent(db, clinician)] == [-1]
+    assert at.pills[0].value is None  # a fresh form for the next entry
+
+
+def test_recent_entry_is_one_line_with_edit_and_delete_behind_a_tap(open_page, db, clinician):
+    gratitude = next(t.id for t in entries.tag_options(db) if t.name == "Gratitude")
+    interactions.log(
+        db,
+        clinician,
+        InteractionDraft(
+            token=uuid.uuid4().hex, occurred_on=clinician.today(), rating=2, time_of_day="night", tag_ids=(gratitude,)
+        ),
+    )
+    at = open_page("me.log", clinician)
+    [entry] = [e for e in at.expander if not e.label.startswith("Add details")]
+    assert entry.label == f"**+2 Fulfilling** · {clinician.today():%a %d %b} · night · Gratitude"
+    assert {b.label for b in entry.button} == {"Edit", "Delete"}
+
+
 def test_saving_stores_one_entry_and_shows_it_literally(open_page, db, clinician):
     at = open_page("me.log", clinician)
     at.pills[0].set_value(2)
