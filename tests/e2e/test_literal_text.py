@@ -6,6 +6,7 @@ name fetch `https://example.org/p.png` and offer a "Session expired" link to ano
 
 from __future__ import annotations
 
+import re
 import uuid
 from urllib.parse import urlparse
 
@@ -77,6 +78,8 @@ def test_a_markdown_name_shows_literally_and_nothing_is_fetched(seeded_server, p
 
     open_nav_link(page, "Log an interaction")
     expect(main(page).get_by_role("heading", name="Log an interaction")).to_be_visible()
+    main(page).get_by_text("Add details").click()  # the tags are folded under "Add details"
+    expect(main(page).get_by_role("textbox", name=re.compile("Private reflection"))).to_be_visible()
     assert MARKDOWN_TAG in visible(main(page).inner_text())  # a tag pill, shown as typed
     no_foreign_image_or_link(page)
 
