@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Engine, MetaData, text
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -20,3 +20,18 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine) -> None:
     command.upgrade(alembic_config(engine), "head")
+
+
+def recreate(engine: Engine) -> None:
+    """Drop every table and migrate to head: a brand-new database in the same place.
+
+    The only way to empty an installation: the audit log is append-only (migration 0007), so its
+    rows cannot be deleted, only the whole table dropped with everything else. Used by
+    `demo --reset`; dropping a table fires no row triggers on either database."""
+    existing = MetaData()
+    existing.reflect(engine)
+    with engine.begin() as conn:
+        existing.drop_all(conn)
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("DROP FUNCTION IF EXISTS audit_events_append_only()"))
+    upgrade(engine)

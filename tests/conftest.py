@@ -91,13 +91,24 @@ def engine(database_url, _engines):
 
 
 def empty(engine) -> None:
+    """Every table emptied between tests. The audit log is append-only (migration 0007): its
+    triggers are set aside inside the same transaction, which only a test may do."""
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
+            conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            conn.execute(text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
         else:
+            triggers = conn.execute(
+                text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'")
+            ).all()
+            for name, _sql in triggers:
+                conn.execute(text(f"DROP TRIGGER {name}"))
             for table in tables:
                 conn.execute(text(f"DELETE FROM {table}"))
+            for _name, sql in triggers:
+                conn.execute(text(sql))
 
 
 @pytest.fixture

@@ -36,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--people", type=int, default=40)
     demo.add_argument("--days", type=int, default=90)
     demo.add_argument("--seed", type=int, default=7)
-    demo.add_argument("--reset", action="store_true", help="delete everything in the database first")
+    demo.add_argument(
+        "--reset", action="store_true", help="recreate the database first (every table dropped, then migrated)"
+    )
     warning = commands.add_parser("evaluate-warning", help="measure the early warning on simulated series")
     warning.add_argument("--people", type=int, default=200)
     warning.add_argument("--years", type=float, default=1.0)

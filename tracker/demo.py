@@ -22,7 +22,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from db.models import Base, CheckIn, Interaction, InteractionTag, Person, RoleGrant, Tag, Unit
+from db.migrate import recreate
+from db.models import CheckIn, Interaction, InteractionTag, Person, RoleGrant, Tag, Unit
 from tracker.audit import AuditKind, AuditRecord
 from tracker.demo_peer import write_peer_support
 from tracker.domain import DEFAULT_TAGS, Role
@@ -659,8 +660,9 @@ def fill_demo(
     `peer_program=False` leaves out supporters, requests and conversations (evaluate-program runs
     its own).
 
-    One transaction: on any error nothing is stored (and with `reset`, nothing is deleted).
-    Returns a summary to print.
+    One transaction: on any error nothing is stored. With `reset`, the database is recreated first
+    (every table dropped and migrated again: the audit log is append-only, so its rows cannot be
+    deleted); an error after that leaves an empty installation. Returns a summary to print.
     """
     password = clean_new_password(password)
     check_size(people, days)
@@ -670,10 +672,12 @@ def fill_demo(
     plan = plan_demo(people=people, days=days, seed=seed, today=today)
     # argon2id is slow on purpose: hash once, every demo account shares the chosen password.
     password_hash = hash_password(password)
+    if reset:
+        db.rollback()  # nothing of this session may hold a table while it is dropped
+        db.expunge_all()
+        recreate(db.get_bind())
     try:
         with action(db, None, Action.FILL_DEMO) as act:
-            if reset:
-                _delete_everything(db)
             _write(db, plan, password_hash)
             if peer_program:
                 write_peer_support(
@@ -691,13 +695,6 @@ def fill_demo(
         f"{len(plan.entries):,} interactions over {days} days, {len(plan.check_ins):,} check-ins.\n"
         f"Sign in as {ADMIN_EMAIL}, {COORDINATOR_EMAIL} or {CLINICIAN_EMAIL} with the password you chose."
     )
-
-
-def _delete_everything(db: Session) -> None:
-    """Every row of every table, children before parents."""
-    for table in reversed(Base.metadata.sorted_tables):
-        db.execute(table.delete())
-    db.expunge_all()
 
 
 def _write(db: Session, plan: DemoPlan, password_hash: str) -> None:
