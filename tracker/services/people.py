@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import CheckIn, Interaction, Person, RoleGrant, Unit, utcnow
@@ -233,9 +233,13 @@ def _check_supervisor(db: Session, person: Person, supervisor_id: int | None) ->
 
 
 def _keep_an_administrator(db: Session, person: Person) -> None:
-    """Refuse a change that would leave nobody able to administer the installation."""
+    """Refuse a change that would leave nobody able to administer the installation.
+
+    Two administrators demoting or deactivating each other at the same moment would each count
+    the other and both succeed, leaving none; so the count waits for `_lock_administrators`."""
     if not any(g.role == Role.ADMINISTRATOR for g in person.roles):
         return
+    _lock_administrators(db)
     others = db.scalar(
         select(func.count())
         .select_from(RoleGrant)
@@ -244,3 +248,26 @@ def _keep_an_administrator(db: Session, person: Person) -> None:
     )
     if not others:
         raise ValidationError("This is the last active administrator; make someone else an administrator first.")
+
+
+def _lock_administrators(db: Session) -> None:
+    """Serialise changes that may remove an administrator, until this action commits or rolls back.
+
+    PostgreSQL: lock the active administrators' rows (in id order, so two such changes never
+    deadlock); a second change waits here, and its count, a new statement under READ COMMITTED,
+    then sees what the first one committed. SQLite has one writer at a time, but its driver
+    starts the transaction only at the first write, after the count was read: so begin with a
+    write that changes nothing, which waits (busy timeout) for any other writer to commit first.
+    """
+    administrators = select(RoleGrant.person_id).where(RoleGrant.role == Role.ADMINISTRATOR)
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(
+            select(Person.id).where(Person.id.in_(administrators), Person.active).order_by(Person.id).with_for_update()
+        )
+    else:
+        db.execute(
+            update(Person)
+            .where(Person.id.in_(administrators))
+            .values(active=Person.active)
+            .execution_options(synchronize_session=False)
+        )
