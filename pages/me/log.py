@@ -10,9 +10,9 @@ import streamlit as st
 from pages.ui.log_form import ask_save_anyway, quick_log
 from pages.ui.session import actor, db, form_token
 from pages.ui.text import literal
-from pages.ui.widgets import interaction_fields, rating_label, submit
+from pages.ui.widgets import early_warning_prompt, interaction_fields, rating_label, submit
 from tracker.domain import TRUST_ANSWERS, Actor
-from tracker.queries import entries
+from tracker.queries import entries, trends
 from tracker.queries.entries import Entry
 from tracker.services import interactions
 
@@ -24,7 +24,9 @@ def render() -> None:
     st.title("Log an interaction", anchor=False)  # an anchor icon wrapped to a line of its own at 390 px
     with db() as session:
         tags = entries.tag_options(session)
+        warning, _checkin = trends.home_status(session, me)
     quick_log(me, tags, form=FORM)
+    early_warning_prompt(warning)  # clinicians land here after signing in: the private nudge too
     _recent(me, tags)
 
 
