@@ -7,30 +7,34 @@ convenience, never the protection.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from pages.gate import sign_in
 from pages.me import account
+from pages.ui.menu import show_menu
 from pages.ui.navigation import URL_PATHS, landing_page, page, pages_for
 from pages.ui.session import current_actor, db, just_signed_in, show_flash, sign_out
 from pages.ui.text import literal
+from tracker.domain import Role
 from tracker.errors import SharedLoadError
 from tracker.services import auth
 
 st.set_page_config(page_title="Shared Load", page_icon=":material/favorite:", layout="centered")
 
 
-def gate(render, title: str) -> None:
+def gate(render: Callable[[], None], title: str) -> None:
     """Signed out, every known URL runs `render` (sign-in or first run) and nothing of the page,
     so a bookmarked page opens where it should once the person has signed in."""
     pages = [st.Page(render, title=title, url_path=path, default=(path == "")) for path in URL_PATHS]
     st.navigation(pages, position="hidden").run()
 
 
-def signed_in_navigation(roles) -> None:
+def signed_in_navigation(roles: frozenset[Role]) -> None:
     sections = {section: [page(spec.module) for spec in specs] for section, specs in pages_for(roles).items()}
     try:
-        current = st.navigation(sections)
+        current = st.navigation(sections, position="hidden")  # the sidebar holds pages.ui.menu instead
         if just_signed_in() and current.url_path == "":  # a bookmarked page stays where it is
             landing = landing_page(roles)
             if landing != "me.home":
@@ -63,6 +67,7 @@ def main() -> None:
         return
     show_flash()
     with st.sidebar:
+        show_menu(pages_for(me.roles))
         st.caption(f"Signed in as {literal(me.display_name)}")
         st.button("Sign out", icon=":material/logout:", key="sign_out", on_click=_sign_out)
     signed_in_navigation(me.roles)

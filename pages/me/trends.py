@@ -65,9 +65,13 @@ def render() -> None:
         )
     if not data.checkins.empty:
         _section(
-            "Check-ins", "Dashed lines: the published cut-offs.", charts.checkin_scores, data.checkins, "check-ins"
+            "Check-ins",
+            "Dashed lines: the published cut-offs.",
+            charts.checkin_scores,
+            data.checkins,
+            "check-ins",
+            then=charts.load_scores,
         )
-        st.altair_chart(charts.load_scores(data.checkins), width="stretch")
     _conversations(data.conversations)
 
 
@@ -85,7 +89,9 @@ def _conversations(conversations: pd.DataFrame) -> None:
     )
 
 
-def _section(title: str, caption: str | None, chart, rows: pd.DataFrame, name: str) -> None:
+def _section(title: str, caption: str | None, chart, rows: pd.DataFrame, name: str, *, then=None) -> None:
+    """A chart, then its rows as a table (the chart's text alternative) and as a CSV. `then` is a
+    second chart of the same rows, drawn before the table so that the one table serves both."""
     st.subheader(title)
     if caption:
         st.caption(caption)
@@ -93,6 +99,8 @@ def _section(title: str, caption: str | None, chart, rows: pd.DataFrame, name: s
         st.caption("No entries in this period.")
         return
     st.altair_chart(chart(rows), width="stretch")
+    if then is not None:
+        st.altair_chart(then(rows), width="stretch")
     table = _readable(rows)
     with st.expander("Show as a table"):
         st.dataframe(table, hide_index=True, width="stretch")

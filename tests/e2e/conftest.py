@@ -411,7 +411,7 @@ def sign_in_form_only(page: Page) -> None:
     expect(main(page).get_by_role("button", name="Sign in", exact=True)).to_be_visible()
     expect(main(page).get_by_label("E-mail")).to_be_visible()
     expect(main(page).get_by_label("Password", exact=True)).to_be_visible()
-    assert page.locator('[data-testid="stSidebarNav"]').count() == 0, "navigation shown before signing in"
+    assert navigation(page).count() == 0, "navigation shown before signing in"
     assert page.get_by_role("button", name="Sign out").count() == 0
     assert page_not_found(page).count() == 0, "'Page not found' over the sign-in"
     assert_no_exception(page)
@@ -463,18 +463,24 @@ def sign_out(page: Page) -> None:
     click(page.get_by_role("button", name="Sign out"))
 
 
+# The app's own navigation (pages/ui/menu.py): page links in a keyed container in the sidebar.
+NAVIGATION = ".st-key-navigation"
+
+
+def navigation(page: Page):
+    """The navigation in the sidebar (absent before signing in)."""
+    return page.locator(NAVIGATION)
+
+
 def nav_links(page: Page):
-    """The sidebar navigation links (the sidebar and its "view more" opened first, if closed)."""
+    """The sidebar navigation links (the sidebar opened first, if a narrow window closed it)."""
     open_sidebar(page)
-    more = page.locator('[data-testid="stSidebarNavViewButton"]')
-    if more.count() and "more" in more.inner_text().lower():
-        more.click()
-    return page.locator('[data-testid="stSidebarNav"] [data-testid="stSidebarNavLink"]')
+    return page.locator(f'{NAVIGATION} [data-testid="stPageLink-NavLink"]')
 
 
 def nav_titles(page: Page) -> list[str]:
-    expect(page.locator('[data-testid="stSidebarNav"]')).to_be_visible()
     links = nav_links(page)
+    expect(navigation(page)).to_be_visible()
     return [_link_title(links.nth(i)) for i in range(links.count())]
 
 
@@ -489,11 +495,16 @@ def _link_title(link) -> str:
     )
 
 
+def link_path(link) -> str:
+    """The URL path a link opens (page links' hrefs are relative: "log", and "" for Home)."""
+    return link.evaluate("(a) => new URL(a.getAttribute('href') || '/', location.origin + '/').pathname")
+
+
 def open_nav_link(page: Page, title: str) -> None:
     links = nav_links(page)
     for i in range(links.count()):  # by label: a link's accessible name may include its icon
         if _link_title(links.nth(i)) == title:
-            path = urlparse(links.nth(i).get_attribute("href")).path
+            path = link_path(links.nth(i))
             click(links.nth(i))
             page.wait_for_url(lambda url, path=path: urlparse(url).path == path)
             return

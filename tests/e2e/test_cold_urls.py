@@ -27,6 +27,7 @@ from tests.e2e.conftest import (
     close_page_not_found,
     headings,
     main,
+    navigation,
     new_context,
     open_app,
     seed,
@@ -97,7 +98,7 @@ def _look(page) -> FirstView:
             and body.get_by_label("Password", exact=True).count() == 1
             and body.get_by_role("button", name="Sign in", exact=True).count() == 1
         ),
-        navigation=page.locator('[data-testid="stSidebarNav"]').count() > 0,
+        navigation=navigation(page).count() > 0,
         sign_out=page.get_by_role("button", name="Sign out").count() > 0,
         tables=page.locator('[data-testid="stDataFrame"], [data-testid="stTable"]').count(),
         exception=exceptions.first.inner_text() if exceptions.count() else None,

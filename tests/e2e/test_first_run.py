@@ -9,7 +9,16 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, assert_no_exception, click, main, nav_titles, open_app, wait_for_app
+from tests.e2e.conftest import (
+    PASSWORD,
+    assert_no_exception,
+    click,
+    main,
+    nav_titles,
+    navigation,
+    open_app,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -30,7 +39,7 @@ def test_first_run_offers_only_the_administrator_form(fresh_server, page):
     expect(form).to_contain_text("Create the first administrator")
     for label in ("Setup code", "Your name", "E-mail", "Password", "Password again"):
         expect(form.get_by_label(label, exact=True)).to_be_visible()
-    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+    assert navigation(page).count() == 0
     assert page.get_by_role("button", name="Sign in", exact=True).count() == 0
     assert page.get_by_role("button", name="Sign out").count() == 0
     assert_no_exception(page)

@@ -11,16 +11,21 @@ from tests.e2e.conftest import (
     ADMINISTRATOR,
     CLINICIAN,
     COORDINATOR,
+    DESKTOP,
     FIRST_ADMINISTRATOR,
+    PHONE,
     assert_no_exception,
     close_page_not_found,
     headings,
+    link_path,
     main,
     nav_links,
     nav_titles,
+    new_context,
     open_app,
     open_nav_link,
     rerun_after,
+    sidebar_is_open,
     sign_in,
     sign_in_form_only,
     submit_sign_in,
@@ -28,6 +33,8 @@ from tests.e2e.conftest import (
 )
 
 pytestmark = pytest.mark.e2e
+
+SIDEBAR_OPEN_JS = "document.querySelector('[data-testid=\"stSidebarContent\"]').getBoundingClientRect().right > 0"
 
 ADMIN_PAGES = {"People", "Units", "Tags", "Audit log", "Program settings"}
 CLINICIAN_PAGES = {"Log an interaction", "Ask for a conversation", "My conversations", "Support a peer"}
@@ -65,7 +72,7 @@ def test_every_role_sees_only_its_pages_and_each_opens_cleanly(seeded_server, pa
     assert len(titles) == len(set(titles)), titles
 
     links = nav_links(page)
-    paths = {title: urlparse(links.nth(i).get_attribute("href")).path for i, title in enumerate(titles)}
+    paths = {title: link_path(links.nth(i)) for i, title in enumerate(titles)}
     for title in titles:
         open_nav_link(page, title)
         assert urlparse(page.url).path == paths[title], f"{title} opened {page.url}"
@@ -73,6 +80,25 @@ def test_every_role_sees_only_its_pages_and_each_opens_cleanly(seeded_server, pa
         assert_no_exception(page)
         assert headings(page), f"{title} shows no heading"
         expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_choosing_a_page_closes_the_sidebar_on_a_phone_only(seeded_server, browser, width):
+    """On a phone the sidebar covers the page: after choosing a page it gets out of the way (the
+    app's own links do it, pages/ui/menu.py). On a desktop it stays, beside the page."""
+    phone = width == "phone"
+    context = new_context(browser, PHONE if phone else DESKTOP)
+    try:
+        page = context.new_page()
+        sign_in(page, seeded_server.base, CLINICIAN.email, CLINICIAN.password)
+        for title, heading in (("My trends", "My trends"), ("Home", "Hello, Cleo"), ("Account", "Account")):
+            open_nav_link(page, title)  # opens the sidebar first where it is closed
+            expect(main(page).get_by_role("heading", name=heading)).to_be_visible()
+            if phone:
+                page.wait_for_function(f"() => !({SIDEBAR_OPEN_JS})")
+            assert sidebar_is_open(page) is not phone, f"{width}: sidebar {'open' if phone else 'closed'} on {title}"
+    finally:
+        context.close()
 
 
 def test_clinician_cannot_open_an_admin_page_by_url(seeded_server, page):
