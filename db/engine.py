@@ -1,4 +1,5 @@
-"""Engine and sessions. SQLite gets WAL, foreign keys and a busy timeout; PostgreSQL uses psycopg 3."""
+"""Engine and sessions. SQLite gets WAL, foreign keys, a busy timeout and secure delete; PostgreSQL
+uses psycopg 3."""
 
 from __future__ import annotations
 
@@ -61,7 +62,23 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=15000")
+    # Deleted content is overwritten with zeros, not left in free pages where a copy of the file
+    # (a backup, a lost laptop) would still show an erased reflection. A per-connection setting.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+def checkpoint_wal(engine: Engine) -> None:
+    """SQLite: copy the write-ahead log into the database file and truncate it to nothing.
+
+    Called after an erase: until then the log still holds earlier copies of the erased pages. The
+    TRUNCATE mode waits (busy timeout) for readers of older snapshots; if one outlasts it, the log
+    is emptied at a later checkpoint instead. Not for PostgreSQL: there, deleted rows stay in the
+    table's files until (auto)vacuum reuses their space."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

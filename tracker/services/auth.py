@@ -28,6 +28,7 @@ from zoneinfo import available_timezones
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from db.engine import checkpoint_wal
 from db.models import Person, RoleGrant, SetupCode, utcnow
 from tracker import throttle
 from tracker.audit import AuditKind, AuditRecord
@@ -320,6 +321,7 @@ def restart_history(db: Session, actor: Actor, *, confirm: str) -> Actor:
         erase_private_history(db, person.id)
         person.sealed_password_hash = None
         act.done(person.id, audit=AuditRecord.about_person(AuditKind.HISTORY_RESTARTED, person))
+    checkpoint_wal(db.get_bind())  # as after an erase (services/mydata.py)
     return to_actor(person)
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+import secrets
+
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from db.engine import checkpoint_wal
 from db.models import (
     CheckIn,
     FormSubmission,
@@ -31,15 +34,23 @@ def erase(db: Session, actor: Actor) -> None:
     """Delete every interaction, check-in and note of the actor in one transaction.
 
     The audit trail records that an erase happened, never what was erased. The account itself
-    stays (an administrator deactivates accounts), so the person can start afresh.
+    stays (an administrator deactivates accounts), so the person can start afresh. Nothing is
+    left to recover: SQLite zeroes deleted content (`secure_delete`, db/engine.py) and its
+    write-ahead log, which still holds earlier copies of the pages, is checkpointed and emptied.
     """
     with action(db, actor, Action.ERASE_MY_DATA) as act:
         erase_private_history(db, actor.id)
         act.done(actor.id, audit=AuditRecord.about_person(AuditKind.PERSONAL_DATA_ERASED, db.get(Person, actor.id)))
+    checkpoint_wal(db.get_bind())
 
 
 def erase_private_history(db: Session, person_id: int) -> None:
-    """The part of an erase shared with starting afresh after a reset: inside the caller's action."""
+    """The part of an erase shared with starting afresh after a reset: inside the caller's action.
+
+    The data version (the key of the person's cached trends) becomes a new random value: a counter
+    would tell how many entries the person once wrote, and no cache entry of the erased data can
+    ever be asked for again."""
+    db.execute(update(Person).where(Person.id == person_id).values(data_version=secrets.randbelow(2**30)))
     mine = select(Interaction.id).where(Interaction.person_id == person_id)
     db.execute(delete(InteractionTag).where(InteractionTag.interaction_id.in_(mine)))
     db.execute(delete(Interaction).where(Interaction.person_id == person_id))
