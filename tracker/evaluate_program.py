@@ -21,6 +21,8 @@ import argparse
 import io
 import random
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -33,10 +35,12 @@ from tracker.app import open_database
 from tracker.demo import COORDINATOR_EMAIL, fill_demo
 from tracker.domain import RequestDraft, Role
 from tracker.outcomes_cli import print_outcomes
+from tracker.policy import Action
 from tracker.queries import entries, trends
 from tracker.queries.outcomes import outcome_table
 from tracker.services import auth, conversations, requests, supporters
 from tracker.services import queue as decisions
+from tracker.services.boundary import action
 
 PASSWORD = "evaluate the program"
 PROGRAM_DAYS = 30  # requests are spread over the last month
@@ -110,9 +114,9 @@ def _run(db, rng: random.Random, ask_chance: float, supporter_share: float, effe
         )
         request_id = requests.ask(db, person, draft)
         asked = now - timedelta(days=rng.uniform(2, PROGRAM_DAYS - 1))
-        db.get(SupportRequest, request_id).created_at = asked
+        with time_passes(db):
+            db.get(SupportRequest, request_id).created_at = asked
         by_person[request_id] = person
-    db.commit()
 
     decisions.propose_matches(db, coordinator, now=now)
     decisions.approve_all(db, coordinator)
@@ -123,11 +127,12 @@ def _run(db, rng: random.Random, ask_chance: float, supporter_share: float, effe
         # The coordinator reviews the queue during the day: the approval lands a few hours after the
         # ask (the engine ran once here for all of them, so its own timestamp says nothing).
         reviewed = _utc(match.request.created_at) + timedelta(hours=rng.uniform(2, REVIEW_HOURS))
-        match.approved_at = match.request.approved_at = reviewed
+        with time_passes(db):
+            match.approved_at = match.request.approved_at = reviewed
         conversations.propose_time(db, helper, match.id, now + timedelta(days=1))
         conversations.accept_time(db, seeker, match.id)
-        match.meeting_at = now - timedelta(minutes=5)  # the meeting happened
-        db.commit()
+        with time_passes(db):
+            match.meeting_at = now - timedelta(minutes=5)  # the meeting happened
         before = match.request.load_before
         after = max(0, min(10, round(before * rng.uniform(*effect_range))))
         conversations.seeker_feedback(db, seeker, match.id, load_after=after, helpful=rng.randint(3, 5))
@@ -160,6 +165,15 @@ def _run(db, rng: random.Random, ask_chance: float, supporter_share: float, effe
         median_load_ratio=_round(truth_ratios, 2),
         matches=agree,
     )
+
+
+@contextmanager
+def time_passes(db) -> Iterator[None]:
+    """The simulation moves a timestamp nobody can move through a page (an ask made days ago, a
+    meeting that has taken place): a system action of its own, committed by the boundary."""
+    with action(db, None, Action.SIMULATE) as act:
+        yield
+        act.done()
 
 
 def _utc(moment: datetime) -> datetime:

@@ -46,6 +46,7 @@ class Action(StrEnum):
     PREPARE_INSTALLATION = "prepare the installation"
     RUN_SWEEPS = "expire requests and send reminders"
     EXPORT_OUTCOMES = "print program outcomes"
+    SIMULATE = "move time in a simulation (evaluate-program)"
     CREATE_FIRST_ADMINISTRATOR = "create first administrator"
     CREATE_FROM_SSO = "create a clinician at first single sign-on"
     FILL_DEMO = "fill demo organisation"
@@ -129,6 +130,7 @@ POLICY: dict[Action, Rule] = {
     Action.PREPARE_INSTALLATION: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM),
     Action.RUN_SWEEPS: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM),
     Action.EXPORT_OUTCOMES: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
+    Action.SIMULATE: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM),
     Action.CREATE_FIRST_ADMINISTRATOR: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
     Action.CREATE_FROM_SSO: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
     Action.FILL_DEMO: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
