@@ -15,10 +15,11 @@ from tests.conftest import token
 from tracker.domain import InteractionDraft
 from tracker.services import auth, interactions, mydata, people
 
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # SQLite's own files
+
 
 def sqlite_files(engine) -> tuple[Path, Path]:
-    if engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's own files")
+    assert engine.dialect.name == "sqlite"
     database = Path(engine.url.database)
     return database, database.with_name(database.name + "-wal")
 
@@ -38,6 +39,7 @@ def write_entries(db, actor, note: str, count: int = 30) -> None:
         interactions.log(db, actor, InteractionDraft(token=token(), occurred_on=actor.today(), rating=-2, note=note))
 
 
+@SQLITE_ONLY
 def test_every_sqlite_connection_runs_with_secure_delete(engine):
     sqlite_files(engine)
     for _ in range(3):
@@ -45,6 +47,7 @@ def test_every_sqlite_connection_runs_with_secure_delete(engine):
             assert conn.execute(text("PRAGMA secure_delete")).scalar_one() == 1
 
 
+@SQLITE_ONLY
 def test_an_erased_reflection_is_in_neither_the_database_file_nor_the_log(engine, db, clinician):
     database, log = sqlite_files(engine)
     secret = "Quokka-Reflection-7f3a9c"
@@ -55,6 +58,7 @@ def test_an_erased_reflection_is_in_neither_the_database_file_nor_the_log(engine
     assert not log.exists() or log.stat().st_size == 0  # checkpointed and truncated
 
 
+@SQLITE_ONLY
 def test_starting_afresh_after_a_reset_leaves_nothing_either(engine, db, administrator, clinician):
     database, log = sqlite_files(engine)
     secret = "Wombat-Reflection-2b8e41"
