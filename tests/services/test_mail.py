@@ -448,7 +448,7 @@ def command_env(engine, server: SmtpServer) -> dict[str, str]:
     }
 
 
-def wait_for(condition, timeout: float = 20.0) -> None:
+def wait_for(condition, timeout: float = 60.0) -> None:  # a sender subprocess starts slowly on a busy machine
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out"
