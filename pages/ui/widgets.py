@@ -156,11 +156,6 @@ def submit(
     st.rerun()
 
 
-def run_action(action: Callable[[Session], Any], done: str, form: str | None = None) -> None:
-    """The earlier name of `submit` (pages written before it still call this); use `submit`."""
-    submit(action, done=done, form=form)
-
-
 def early_warning_prompt(warning: EarlyWarning) -> None:
     """The private, gentle nudge. Shown only to the person; nothing is sent to anyone."""
     if not warning.prompt:
