@@ -23,8 +23,8 @@ from pages.ui import outcome_tables as tables
 from pages.ui.outcome_tables import month_name, month_start
 from pages.ui.session import actor, db
 from pages.ui.text import literal
+from pages.ui.widgets import csv_download
 from tracker.errors import SharedLoadError
-from tracker.export import table_csv
 from tracker.queries.outcomes import GOAL, GROUPINGS, Outcomes, program_outcomes
 from tracker.suppression import HIDDEN_FOR_SMALL_GROUP
 
@@ -161,23 +161,11 @@ def _table(o: Outcomes) -> None:
     )
     table = tables.full_table(o)
     st.dataframe(table, hide_index=True, width="stretch")
-    _download(table, f"outcomes-by-{o.by}")
+    csv_download(table, f"outcomes-by-{o.by}", rerun=False)
 
 
 def _chart(chart, rows: pd.DataFrame, name: str) -> None:
     st.altair_chart(chart, width="stretch")
     with st.expander("Show as a table"):
         st.dataframe(rows.drop(columns=["month"], errors="ignore"), hide_index=True, width="stretch")
-    _download(rows.drop(columns=["month"], errors="ignore"), name)
-
-
-def _download(table: pd.DataFrame, name: str) -> None:
-    st.download_button(
-        "Download CSV",
-        table_csv(table),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"csv:{name}",
-        icon=":material/download:",
-        on_click="ignore",  # a rerun would read the outcomes again: another audited view
-    )
+    csv_download(rows.drop(columns=["month"], errors="ignore"), name, rerun=False)

@@ -9,9 +9,8 @@ import streamlit as st
 
 from pages.ui import charts, navigation
 from pages.ui.session import actor, db
-from pages.ui.widgets import early_warning_prompt
+from pages.ui.widgets import csv_download, early_warning_prompt
 from tracker.domain import Actor
-from tracker.export import table_csv
 from tracker.queries import trends
 
 
@@ -104,14 +103,7 @@ def _section(title: str, caption: str | None, chart, rows: pd.DataFrame, name: s
     table = _readable(rows)
     with st.expander("Show as a table"):
         st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button(
-        "Download CSV",
-        table_csv(table),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"csv:{name}",
-        icon=":material/download:",
-    )
+    csv_download(table, name)
 
 
 def _readable(rows: pd.DataFrame) -> pd.DataFrame:

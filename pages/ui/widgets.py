@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
@@ -14,6 +15,7 @@ from pages.ui.session import db, flash, form_generation, form_token, next_form
 from pages.ui.text import literal
 from tracker.domain import RATING_LABELS, TIMES_OF_DAY, TRUST_ANSWERS, TRUST_QUESTIONS, InteractionDraft
 from tracker.errors import PossibleIdentifier, SharedLoadError
+from tracker.export import table_csv
 from tracker.queries.administration import NamedRow
 from tracker.queries.entries import Entry, TagOption
 from tracker.queries.trends import EarlyWarning
@@ -211,3 +213,17 @@ def named_list_editor(
         submit(lambda s: rename(s, chosen, new_name), done=f"{noun.capitalize()} renamed")
     if right.button(actions[0] if chosen.active else actions[1], width="stretch"):
         submit(lambda s: toggle(s, chosen), done=f"{noun.capitalize()} updated")
+
+
+def csv_download(table: pd.DataFrame, name: str, *, rerun: bool = True) -> None:
+    """A chart's rows as CSV, formulas neutralised (`tracker.export.table_csv`). `rerun=False` for a
+    page whose run is an audited read: downloading must not read it again."""
+    st.download_button(
+        "Download CSV",
+        table_csv(table),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"csv:{name}",
+        icon=":material/download:",
+        on_click="rerun" if rerun else "ignore",
+    )
