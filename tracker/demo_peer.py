@@ -18,9 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Match, Person, RoleGrant, SupporterProfile, SupportRequest, Tag
 from tracker.domain import Role
-from tracker.match_score import pair_score, score_array
-from tracker.matching import optimal_pairs
-from tracker.queries.match_input import matching_input, reporting_line
+from tracker.queries.match_input import engine_proposals, matching_input, reporting_line
 
 SUPPORTER_SHARE = 0.3  # of clinicians who offer support
 TRAINED_SHARE = 0.75
@@ -132,11 +130,7 @@ def _past_conversation(db, rng, seeker, supporter, coordinator, tags, asked: dat
 def _propose(db: Session, coordinator: Person | None, request_ids: list[int], now: datetime) -> None:
     """The engine's proposal for two of the open requests; the first is then approved."""
     given = matching_input(db, now=now, request_ids=request_ids)
-    score = score_array(given.seekers, given.supporters, given.rules)
-    places = [max(0, s.capacity - s.used_this_month) for s in given.supporters]
-    for number, (i, j) in enumerate(optimal_pairs(score, places)):
-        seeker, supporter = given.seekers[i], given.supporters[j]
-        judged = pair_score(seeker, supporter, given.rules, given.topic_names)
+    for number, (seeker, supporter, judged) in enumerate(engine_proposals(given)):
         request = db.get(SupportRequest, seeker.request_id)
         approved = number == 0
         request.status = "approved" if approved else "proposed"

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from db.models import Interaction, Match, Person, RequestTopic, SupporterProfile, SupporterTopic, SupportRequest, Tag
 from tracker.domain import as_utc
-from tracker.match_score import Rules, Seeker, Supporter
+from tracker.match_score import PairScore, Rules, Seeker, Supporter, pair_score, score_array
+from tracker.matching import optimal_pairs
 from tracker.queries.program import program_settings
 
 # States in which a conversation uses one of the supporter's places for the month it was approved.
@@ -32,6 +33,20 @@ class MatchingInput:
     supporters: list[Supporter]
     rules: Rules
     topic_names: dict[int, str]
+
+
+def engine_proposals(given: MatchingInput) -> list[tuple[Seeker, Supporter, PairScore]]:
+    """The engine's run over this input: the optimal pairs, each explained (pure; no database)."""
+    score = score_array(given.seekers, given.supporters, given.rules)
+    pairs = optimal_pairs(score, [supporter.places_left for supporter in given.supporters])
+    return [
+        (
+            given.seekers[i],
+            given.supporters[j],
+            pair_score(given.seekers[i], given.supporters[j], given.rules, given.topic_names),
+        )
+        for i, j in pairs
+    ]
 
 
 def month_start(now: datetime) -> datetime:

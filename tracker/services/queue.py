@@ -18,11 +18,10 @@ from db.models import Match, Person, SupporterProfile, SupportRequest, utcnow
 from tracker.audit import AuditKind, AuditRecord
 from tracker.domain import Actor
 from tracker.errors import ValidationError
-from tracker.match_score import PairScore, pair_score, score_array
-from tracker.matching import optimal_pairs
+from tracker.match_score import PairScore, pair_score
 from tracker.notify import NotificationKind, notify
 from tracker.policy import Action
-from tracker.queries.match_input import USES_CAPACITY, matching_input, month_start
+from tracker.queries.match_input import USES_CAPACITY, engine_proposals, matching_input, month_start
 from tracker.services.boundary import action
 from tracker.validation import clean_line, is_id
 
@@ -44,12 +43,8 @@ def propose_matches(db: Session, actor: Actor, *, now: datetime | None = None) -
             db.delete(match)
         db.flush()
         given = matching_input(db, now=now)
-        score = score_array(given.seekers, given.supporters, given.rules)
-        places = [max(0, s.capacity - s.used_this_month) for s in given.supporters]
-        pairs = optimal_pairs(score, places)
-        for i, j in pairs:
-            seeker, supporter = given.seekers[i], given.supporters[j]
-            judged = pair_score(seeker, supporter, given.rules, given.topic_names)
+        pairs = engine_proposals(given)
+        for seeker, supporter, judged in pairs:
             request = db.get(SupportRequest, seeker.request_id)
             db.add(_match(request, supporter.person_id, judged, actor))
             request.status, request.updated_at = "proposed", now
