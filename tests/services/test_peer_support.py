@@ -361,3 +361,13 @@ def test_a_declined_request_tells_the_seeker_why_and_the_invitation_updates(
     conversations.accept_time(db, supporter, match.id)
     [event] = Calendar.from_ical(peer.invitation(db, seeker, match.id)).walk("VEVENT")
     assert int(event["SEQUENCE"]) == 2 and event["DTSTAMP"].dt < event["DTSTART"].dt
+
+
+def test_a_proposed_request_past_the_response_target_is_still_overdue(db, coordinator, seeker, make_person, topics):
+    offer(db, coordinator, make_person("Pia Peer"), [topics["Gratitude"]])
+    request_id = ask(db, seeker, [topics["Gratitude"]])
+    db.get(SupportRequest, request_id).created_at = utcnow() - timedelta(hours=30)
+    db.commit()
+    decisions.propose_matches(db, coordinator)
+    [waiting] = queue.review_queue(db, coordinator).requests
+    assert waiting.status == "proposed" and waiting.overdue

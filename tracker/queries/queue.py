@@ -128,7 +128,7 @@ def _queue(db: Session, now: datetime) -> Queue:
                 profession=request.seeker_profession,
                 unit=unit,
                 waiting_hours=round(hours, 1),
-                overdue=request.status == "open" and hours > settings.response_target_hours,
+                overdue=hours > settings.response_target_hours,  # the target is to an approved match
                 line_for_coordinator=request.note_for_coordinator,
                 status=request.status,
                 blocked_by=blocked.get(request.id),
