@@ -481,6 +481,8 @@ def nav_links(page: Page):
 def nav_titles(page: Page) -> list[str]:
     links = nav_links(page)
     expect(navigation(page)).to_be_visible()
+    # The section headings can arrive a moment before their links (seen once in a full run).
+    expect(links.first).to_be_attached()
     return [_link_title(links.nth(i)) for i in range(links.count())]
 
 
