@@ -1,5 +1,5 @@
 """The command line: `python -m tracker migrate | create-admin | demo | evaluate-warning | evaluate-program |
-outcomes | send-notifications`. Same services as the app.
+outcomes | send-notifications | check`. Same services as the app.
 
 Passwords never come from the command line (other users of the machine see it in the process
 list and the shell keeps it in its history): `create-admin` and `demo` read one from an environment
@@ -12,6 +12,7 @@ import getpass
 import os
 import sys
 from datetime import date
+from pathlib import Path
 
 from tracker.errors import SharedLoadError
 
@@ -55,6 +56,19 @@ def main(argv: list[str] | None = None) -> int:
     outcomes.add_argument("--since", type=date.fromisoformat, help="first day (YYYY-MM-DD); default: a year ago")
     outcomes.add_argument("--until", type=date.fromisoformat, help="day after the last (YYYY-MM-DD); default: tomorrow")
     outcomes.add_argument("--format", choices=("table", "csv"), default="table")
+    check = commands.add_parser("check", help="report unsafe configuration; exit status 1 when any is found")
+    check.add_argument(
+        "--replicas",
+        type=int,
+        help="how many app processes share the database (default: SHARED_LOAD_REPLICAS, else 1)",
+    )
+    check.add_argument(
+        "--secrets",
+        type=Path,
+        action="append",
+        help="a secrets.toml to read (repeatable; default: Streamlit's ~/.streamlit and ./.streamlit ones)",
+    )
+    check.add_argument("--data-dir", type=Path, help="the embedded database's folder (default: data/)")
     args = parser.parse_args(argv)
 
     try:
@@ -108,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
             _engine, factory = open_database()
             with factory() as db:
                 print_outcomes(db, by=args.by, since=args.since, until=args.until, form=args.format)
+        elif args.command == "check":
+            return _check(args)
         elif args.command == "send-notifications":
             from tracker import mail
 
@@ -134,6 +150,34 @@ def _password(variable: str, prompt: str, *, twice: bool = False) -> str:
     if twice and getpass.getpass("Again: ") != password:
         raise ValidationError("The two passwords are not the same.")
     return password
+
+
+def _check(args: argparse.Namespace) -> int:
+    """Print each unsafe setting in plain words; 1 when there is any, 0 when there is none."""
+    from db.engine import PROJECT_ROOT, database_url
+    from tracker.config_check import REPLICAS_VARIABLE, check
+    from tracker.errors import ValidationError
+
+    replicas = args.replicas
+    if replicas is None:
+        try:
+            replicas = int(os.environ.get(REPLICAS_VARIABLE) or 1)
+        except ValueError:
+            raise ValidationError(f"{REPLICAS_VARIABLE} must be a whole number of app processes.") from None
+    secrets = args.secrets or [Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"]
+    findings = check(
+        secrets_paths=secrets,
+        database_url=database_url(),
+        replicas=replicas,
+        data_dir=args.data_dir or PROJECT_ROOT / "data",
+    )
+    for finding in findings:
+        print(f"- {finding.message}")
+    if not findings:
+        print("No unsafe configuration found.")
+        return 0
+    print(f"{len(findings)} unsafe setting{'s' if len(findings) != 1 else ''} found.", file=sys.stderr)
+    return 1
 
 
 def _safe(url: str) -> str:
