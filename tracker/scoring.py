@@ -7,6 +7,7 @@ cut-offs are copied from the publications cited below, so do not paraphrase them
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from tracker.errors import ValidationError
 
@@ -147,3 +148,15 @@ def crosses_cutoff(score: CheckInScore) -> list[str]:
     if score.burnout_symptoms:
         reasons.append("Your latest answer about burnout describes some symptoms of burnout.")
     return reasons
+
+
+def checkin_due(latest_week: tuple[int, int] | None, today: date, cadence: str) -> bool:
+    """Due when this ISO week (the person's own calendar) has no check-in yet, or, with the
+    program's fortnightly cadence, when neither this week nor the week before has one.
+    `latest_week` is the (ISO year, ISO week) of the person's latest check-in."""
+    this_week = tuple(today.isocalendar()[:2])
+    if latest_week == this_week:
+        return False
+    if cadence == "fortnightly" and latest_week is not None:
+        return latest_week != tuple((today - timedelta(days=7)).isocalendar()[:2])
+    return True
