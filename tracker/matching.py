@@ -45,18 +45,24 @@ a 2-core development machine shared with other test runs, so figures move by 10-
   its column, never more than the seekers), and seekers with no allowed supporter are left out
   before solving, so the expanded matrix holds no column or row that cannot be used. A paused
   or untrained supporter costs the solver nothing.
-* Preparation is vectorised on the seekers x supporters matrix, before it is expanded (half the
-  cells at capacity 2), in a few passes that each touch every cell once. Supporters are ordered
-  by usable places, most first, so the expansion is one concatenation of column prefixes. What
-  is left is mostly writing the 64 MB expanded matrix into fresh memory (about 6 of the 16 ms).
-  Measured: `optimal_pairs` 51 ms against 33 ms for the bare solver on the matrix it prepares,
-  1.50-1.56x against the goal of 1.5x, and against 46 ms for the bare solver on a naive
-  expansion of the raw scores (np.repeat), which this column order and weighting solve faster.
-  Tried and dropped: computing in the expanded matrix's column blocks directly (strided writes,
-  22 ms instead of 13), marking forbidden cells by multiplying with the allowed mask (slower
-  than `score - score`), an extra pass to scale scores to [0, 1] (not needed for the bound).
+* Preparation works in bands of 64 rows (1 MB of scores at 2,000 supporters) so each band stays
+  in the core's cache while several operations run on it: one survey pass (allowed cells, lowest
+  and highest allowed score) and one writing pass (cost of the band, then copied to each further
+  capacity level while still in cache). Each cell of the scores is read from memory twice, and
+  the expanded matrix is written once. Large matrices are split over two threads (NumPy releases
+  the GIL inside each operation). Supporters are ordered by usable places, most first, so level r
+  of the expansion is a prefix of the columns. What is left is mostly the kernel handing out and
+  zeroing the 64 MB of fresh memory the expanded matrix needs (about 5 ms of a warm-memory write
+  of 2.5 ms on the development machine).
+  Measured (medians of 15, development machine): `prepared_costs` 16-17 ms against 42-47 ms for
+  the bare solver on the matrix it prepares (earlier whole-matrix passes: 25 ms; the same bands on
+  one thread: 22 ms), and against 71-75 ms for the bare solver on a naive expansion of the raw
+  scores (np.repeat), which this column order and weighting solve faster. Tried and dropped:
+  masked reductions (`np.fmin.reduce(where=...)`, 13 ms for the lowest score alone), overlapping
+  the page faults of the new matrix with the survey on a second thread (memory bandwidth, not
+  the core, was the limit), keeping the expanded matrix between runs (64 MB held for a run a day).
   On a realistic matrix from `score_array` the ties make the solver take 0.3-1 s, and the
-  33 ms of preparation vanish in it.
+  preparation vanishes in it.
 * Ties are broken by the solver, deterministically for a given input and SciPy version.
 
 `greedy_pairs` is the first-come baseline (each seeker in turn takes their best remaining
@@ -66,12 +72,20 @@ supporter). It is used only by the benchmark and the tests to show what the opti
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 __all__ = ["greedy_pairs", "optimal_pairs", "prepared_costs"]
+
+T = TypeVar("T")
+BAND_ROWS = 64  # rows worked on together; see _in_bands
+THREADED_CELLS = 1_000_000  # below this, a second thread costs more than it saves
+POSITIVE_INFINITY = "score holds +inf; mark forbidden pairs with -inf or NaN"
 
 
 def optimal_pairs(score: np.ndarray, capacity: Sequence[int]) -> list[tuple[int, int]]:
@@ -101,51 +115,49 @@ def prepared_costs(score: np.ndarray, capacity: Sequence[int]) -> tuple[np.ndarr
     module docstring). None when no allowed pair exists. Public so the benchmark can time the
     bare solver on exactly this matrix.
     """
-    score, capacity_array, high = _checked(score, capacity)
-    allowed = np.isfinite(score)
+    score, capacity_array = _checked(score, capacity)
+    if score.size == 0:
+        return None
+    allowed, low, high = _survey(score)
     # Clip capacity at what the supporter could use: the seekers they may serve at all.
     usable = np.minimum(capacity_array, allowed.sum(axis=0, dtype=np.int32))
     if not usable.any():
         return None
     seekers = np.flatnonzero(allowed.any(axis=1))
     # Supporters with the most usable places first, so expansion level r (every supporter with
-    # more than r places) is a prefix of the columns and the expansion is one concatenation.
+    # more than r places) is a prefix of the columns.
     order = np.argsort(-usable, kind="stable")
     usable = usable[order]
     if len(seekers) < score.shape[0] or np.any(order[1:] < order[:-1]):
         score = score[np.ix_(seekers, order)]
-    # -score, NaN where forbidden: score - score is 0, or NaN for -inf and NaN. NaN is what fmax
-    # skips when it looks for the lowest allowed score, and what fmin(NaN, 0) turns into cost 0.
-    # (Multiplying by `allowed` does the same in one pass but measured 1.5x slower than these two.)
-    with np.errstate(invalid="ignore"):
-        costs = score - score
-    costs -= score
-    spread = (float(np.fmax.reduce(costs, axis=None)) + high) or 1.0
+    spread = (high - low) or 1.0
     lift = (min(len(seekers), int(usable.sum())) + 1) * spread
-    shift = lift + spread - high
-    if not (np.isfinite(lift + spread) and np.isfinite(shift)):
+    # cost = floor - score = -(lift + score - low), in [-(lift + spread), -lift]. IEEE subtraction
+    # rounds the result, not the operands, so a large common offset in the scores costs no
+    # precision here; the rounding of `floor` moves every allowed cell alike.
+    floor = low - lift
+    if not (np.isfinite(lift) and np.isfinite(floor)):
         raise ValueError("the scores span too wide a range to compare; rescale them")
-    # cost = (high - score) - (lift + spread) = -(lift + score - low), in [-(lift + spread), -lift].
-    # IEEE subtraction rounds the result, not the operands, so a large common offset in the scores
-    # costs no precision here; the rounding of `shift` moves every allowed cell alike.
-    # Forbidden cells are NaN here. fmin(costs, shift) turns them into `shift` and leaves every
-    # allowed cell alone (an allowed cell is below shift - lift < shift), so subtracting `shift`
-    # while writing the expanded matrix gives allowed cells their cost and forbidden cells 0 in
-    # the same pass that expands it: one pass over the matrix fewer than subtracting, clamping at
-    # 0 and then concatenating (bench/matching.py).
-    np.fmin(costs, shift, out=costs)
     # levels[r]: how many supporters have more than r usable places (usable is sorted, most first).
     levels = len(usable) - np.searchsorted(usable[::-1], np.arange(usable[0]), side="right")
     columns = np.concatenate([order[:width] for width in levels])
-    if len(levels) == 1 and levels[0] == costs.shape[1]:
-        costs -= shift
-        return costs, seekers, columns
-    expanded = np.empty((costs.shape[0], int(levels.sum())))
-    start = 0
-    for width in levels:
-        np.subtract(costs[:, :width], shift, out=expanded[:, start : start + width])
-        start += width
-    return expanded, seekers, columns
+    costs = np.empty((score.shape[0], int(levels.sum())))
+    first = int(levels[0])
+
+    def expand(start: int, stop: int) -> None:
+        # fmax(score, floor) turns -inf and NaN into `floor` and leaves allowed scores (>= low >
+        # floor) alone, so floor - that is the cost of an allowed cell and exactly 0 for a
+        # forbidden one. The first level is computed once and copied while it is in cache.
+        block = costs[start:stop, :first]
+        np.fmax(score[start:stop, :first], floor, out=block)
+        np.subtract(floor, block, out=block)
+        offset = first
+        for width in levels[1:]:
+            costs[start:stop, offset : offset + width] = block[:, :width]
+            offset += width
+
+    _in_bands(score.shape[0], score.shape[1], expand)
+    return costs, seekers, columns
 
 
 def greedy_pairs(score: np.ndarray, capacity: Sequence[int]) -> list[tuple[int, int]]:
@@ -154,7 +166,9 @@ def greedy_pairs(score: np.ndarray, capacity: Sequence[int]) -> list[tuple[int, 
     Ties go to the lowest supporter index. The baseline the optimum is measured against; never
     used to propose matches.
     """
-    score, capacity_array, _ = _checked(score, capacity)
+    score, capacity_array = _checked(score, capacity)
+    if np.isposinf(score).any():
+        raise ValueError(POSITIVE_INFINITY)
     left = capacity_array.copy()
     pairs = []
     for seeker, row in enumerate(score):
@@ -167,19 +181,12 @@ def greedy_pairs(score: np.ndarray, capacity: Sequence[int]) -> list[tuple[int, 
     return pairs
 
 
-def _checked(score: np.ndarray, capacity: Sequence[int]) -> tuple[np.ndarray, np.ndarray, float]:
-    """The score as a float matrix, the capacities as int64 and the highest allowed score.
-
-    The highest allowed score is NaN or -inf when no pair is allowed. Raises ValueError saying
-    what is wrong with the input.
-    """
+def _checked(score: np.ndarray, capacity: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The score as a float matrix and the capacities as int64. Raises ValueError saying what is
+    wrong with the input (the values of the scores are looked at by `_survey`)."""
     matrix = np.asarray(score, dtype=np.float64)
     if matrix.ndim != 2:
         raise ValueError(f"score must be a 2-D seekers x supporters array, got {matrix.ndim} dimension(s)")
-    # fmax skips NaN and -inf never wins, so this is the highest allowed score unless +inf is there.
-    high = float(np.fmax.reduce(matrix, axis=None)) if matrix.size else -np.inf
-    if high == np.inf:
-        raise ValueError("score holds +inf; mark forbidden pairs with -inf or NaN")
     if isinstance(capacity, np.ndarray):  # checked whole: a Python loop would cost more than the rest
         capacity_array = capacity
         if capacity.ndim != 1 or capacity.dtype.kind not in "iu" or (capacity < 0).any():
@@ -192,4 +199,47 @@ def _checked(score: np.ndarray, capacity: Sequence[int]) -> tuple[np.ndarray, np
         capacity_array = np.array(values, dtype=np.int64)
     if len(capacity_array) != matrix.shape[1]:
         raise ValueError(f"capacity has {len(capacity_array)} entries for {matrix.shape[1]} supporters")
-    return matrix, capacity_array.astype(np.int64, copy=False), high
+    return matrix, capacity_array.astype(np.int64, copy=False)
+
+
+def _survey(score: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """One pass over the scores: which pairs are allowed, and the lowest and highest allowed score.
+
+    Low and high are NaN when no pair is allowed. Raises ValueError for +inf.
+    """
+    allowed = np.empty(score.shape, dtype=bool)
+
+    def look(start: int, stop: int) -> tuple[float, float]:
+        band = score[start:stop]
+        np.isfinite(band, out=allowed[start:stop])
+        with np.errstate(invalid="ignore"):
+            marked = band - band  # 0, or NaN where the score is infinite or NaN
+        marked += band  # the score, or NaN: what fmin skips
+        # fmax skips NaN and -inf never wins, so this is the highest allowed score unless +inf is there.
+        return float(np.fmin.reduce(marked, axis=None)), float(np.fmax.reduce(band, axis=None))
+
+    lows, highs = zip(*_in_bands(score.shape[0], score.shape[1], look), strict=True)
+    high = float(np.fmax.reduce(highs))
+    if high == np.inf:
+        raise ValueError(POSITIVE_INFINITY)
+    return allowed, float(np.fmin.reduce(lows)), high
+
+
+def _in_bands(rows: int, width: int, work: Callable[[int, int], T]) -> list[T]:
+    """`work(start, stop)` over bands of `BAND_ROWS` rows, in order; on two threads for a large matrix.
+
+    A band (64 rows of 2,000 scores: 1 MB) stays in the core's cache while several operations
+    run on it, so each cell is read from memory once. NumPy releases the GIL inside each
+    operation, so a second thread takes the lower half of the rows on a second core.
+    """
+
+    def run(first: int, last: int) -> list[T]:
+        return [work(start, min(start + BAND_ROWS, last)) for start in range(first, last, BAND_ROWS)]
+
+    if rows * width < THREADED_CELLS or rows < 2 * BAND_ROWS or (os.cpu_count() or 1) < 2:
+        return run(0, rows)
+    middle = (rows // 2 + BAND_ROWS - 1) // BAND_ROWS * BAND_ROWS
+    with ThreadPoolExecutor(max_workers=1) as helper:
+        lower = helper.submit(run, middle, rows)
+        upper = run(0, middle)
+        return upper + lower.result()

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tracker import matching
 from tracker.matching import greedy_pairs, optimal_pairs, prepared_costs
 
 INF = math.inf
@@ -70,6 +71,32 @@ def test_optimal_pairs_match_the_most_seekers_then_the_best_total(instance):
     count, best = oracle(score, capacity)
     assert len(pairs) == count
     assert total(score, pairs) == pytest.approx(best, abs=1e-6)
+
+
+@settings(max_examples=100, deadline=None)
+@given(instances(max_seekers=9), st.integers(1, 4))
+def test_banded_and_threaded_preparation_matches_the_oracle(instance, band_rows):
+    """Small bands and the two-thread split forced on small matrices: the path 2,000 x 2,000 takes."""
+    score, capacity = instance
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(matching, "BAND_ROWS", band_rows)
+        patch.setattr(matching, "THREADED_CELLS", 0)
+        patch.setattr(matching.os, "cpu_count", lambda: 2)
+        pairs = optimal_pairs(score, capacity)
+    assert_follows_the_rules(score, capacity, pairs)
+    count, best = oracle(score, capacity)
+    assert len(pairs) == count
+    assert total(score, pairs) == pytest.approx(best, abs=1e-6)
+
+
+def test_positive_infinity_in_the_lower_half_is_refused_on_the_threaded_path(monkeypatch):
+    monkeypatch.setattr(matching, "BAND_ROWS", 1)
+    monkeypatch.setattr(matching, "THREADED_CELLS", 0)
+    monkeypatch.setattr(matching.os, "cpu_count", lambda: 2)
+    score = np.zeros((6, 2))
+    score[5, 1] = INF
+    with pytest.raises(ValueError, match=r"\+inf"):
+        optimal_pairs(score, [1, 1])
 
 
 @settings(max_examples=150, deadline=None)
