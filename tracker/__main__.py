@@ -1,5 +1,5 @@
 """The command line: `python -m tracker migrate | create-admin | demo | evaluate-warning | evaluate-program |
-outcomes | send-notifications | check`. Same services as the app.
+outcomes | send-notifications | check | backup | restore`. Same services as the app.
 
 Passwords never come from the command line (other users of the machine see it in the process
 list and the shell keeps it in its history): `create-admin` and `demo` read one from an environment
@@ -69,6 +69,12 @@ def main(argv: list[str] | None = None) -> int:
         help="a secrets.toml to read (repeatable; default: Streamlit's ~/.streamlit and ./.streamlit ones)",
     )
     check.add_argument("--data-dir", type=Path, help="the embedded database's folder (default: data/)")
+    backup = commands.add_parser("backup", help="copy the whole database into a file (safe while the app runs)")
+    backup.add_argument("path", type=Path)
+    backup.add_argument("--force", action="store_true", help="replace an existing file")
+    restore = commands.add_parser("restore", help="replace everything in the database with a backup")
+    restore.add_argument("path", type=Path)
+    restore.add_argument("--force", action="store_true", help="replace a database that has people in it")
     args = parser.parse_args(argv)
 
     try:
@@ -122,6 +128,12 @@ def main(argv: list[str] | None = None) -> int:
             _engine, factory = open_database()
             with factory() as db:
                 print_outcomes(db, by=args.by, since=args.since, until=args.until, form=args.format)
+        elif args.command in ("backup", "restore"):
+            from db.engine import database_url
+            from tracker import backup as backups
+
+            run = backups.backup if args.command == "backup" else backups.restore
+            print(run(database_url(), args.path, force=args.force))
         elif args.command == "check":
             return _check(args)
         elif args.command == "send-notifications":

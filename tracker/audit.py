@@ -17,6 +17,8 @@ from db.models import Person, Tag, Unit
 class AuditKind(StrEnum):
     FIRST_ADMINISTRATOR_CREATED = "first administrator created"
     DEMO_FILLED = "demo organisation created"
+    BACKUP_MADE = "backup made"
+    BACKUP_RESTORED = "database restored from a backup"
     PERSON_INVITED = "person invited"
     PERSON_UPDATED = "person updated"
     PERSON_DEACTIVATED = "person deactivated"

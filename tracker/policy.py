@@ -51,6 +51,8 @@ class Action(StrEnum):
     CREATE_FROM_SSO = "create a clinician at first single sign-on"
     FILL_DEMO = "fill demo organisation"
     RECORD_FAILED_SIGN_IN = "record a failed sign-in"
+    BACK_UP = "back up the database"
+    RESTORE_BACKUP = "restore the database from a backup"
     # one's own account
     SIGN_IN = "sign in"
     CHANGE_PASSWORD = "change password"
@@ -135,6 +137,8 @@ POLICY: dict[Action, Rule] = {
     Action.CREATE_FROM_SSO: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
     Action.FILL_DEMO: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
     Action.RECORD_FAILED_SIGN_IN: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
+    Action.BACK_UP: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
+    Action.RESTORE_BACKUP: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
     Action.SIGN_IN: Rule(ANYONE, Scope.OWN, audited=True),
     Action.CHANGE_PASSWORD: Rule(ANYONE, Scope.OWN),
     Action.SET_TIMEZONE: Rule(ANYONE, Scope.OWN),
