@@ -194,11 +194,17 @@ def _audit_conditions(filters: AuditFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _newest_first(conditions: list[ColumnElement[bool]]) -> Select[tuple[AuditEvent]]:
-    return select(AuditEvent).where(*conditions).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+def _newest_first(conditions: list[ColumnElement[bool]]) -> Select:
+    columns = (AuditEvent.at, AuditEvent.actor_name, AuditEvent.action, AuditEvent.target_type, AuditEvent.target_id)
+    return (
+        select(*columns, AuditEvent.target_name, AuditEvent.detail)
+        .where(*conditions)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
 
 
-def _audit_rows(db: Session, query: Select[tuple[AuditEvent]]) -> list[AuditRow]:
+def _audit_rows(db: Session, query: Select) -> list[AuditRow]:
+    """Plain rows, not ORM objects: an export of 100,000 events loads in a fraction of the time."""
     return [
         AuditRow(
             at=as_utc(event.at).astimezone(UTC),  # PostgreSQL answers in its session's time zone
@@ -207,5 +213,5 @@ def _audit_rows(db: Session, query: Select[tuple[AuditEvent]]) -> list[AuditRow]
             target=event.target_name or (f"{event.target_type} {event.target_id}" if event.target_type else None),
             detail=event.detail,
         )
-        for event in db.scalars(query)
+        for event in db.execute(query)
     ]
