@@ -1,4 +1,4 @@
-"""The command line: `python -m tracker migrate | create-admin | demo | evaluate-warning | evaluate-program |
+"""The command line: `python -m tracker migrate | create-admin | demo [--bulk] | evaluate-warning | evaluate-program |
 outcomes | send-notifications | check | backup | restore`. Same services as the app.
 
 Passwords never come from the command line (other users of the machine see it in the process
@@ -39,6 +39,14 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument(
         "--reset", action="store_true", help="recreate the database first (every table dropped, then migrated)"
+    )
+    demo.add_argument(
+        "--bulk",
+        action="store_true",
+        help="the product's scale: up to 100,000 people, vectorised, COPY on PostgreSQL (docs/SCALING.md)",
+    )
+    demo.add_argument(
+        "--per-day", type=float, default=5.0, help="with --bulk: mean entries a person logs a calendar day"
     )
     warning = commands.add_parser("evaluate-warning", help="measure the early warning on simulated series")
     warning.add_argument("--people", type=int, default=200)
@@ -101,14 +109,17 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "demo":
             from tracker.app import open_database
             from tracker.demo import fill_demo
+            from tracker.demo_bulk import fill_bulk_demo, summary
 
             password = args.password or _password(DEMO_PASSWORD_VARIABLE, "Password for every demo account: ")
             _engine, factory = open_database(announce=False)
+            size = {"people": args.people, "days": args.days, "seed": args.seed, "reset": args.reset}
             with factory() as db:
-                summary = fill_demo(
-                    db, password=password, people=args.people, days=args.days, seed=args.seed, reset=args.reset
-                )
-            print(summary)
+                if args.bulk:
+                    written = fill_bulk_demo(db, password=password, per_day=args.per_day, progress=True, **size)
+                    print(summary(written, args.days))
+                else:
+                    print(fill_demo(db, password=password, **size))
         elif args.command == "evaluate-warning":
             from tracker import evaluate_warning
 
