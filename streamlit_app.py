@@ -3,6 +3,11 @@
 Page modules only define functions; `pages.ui.navigation` decides which pages a person's navigation
 holds. Services re-check every permission, so a page missing from the navigation is a
 convenience, never the protection.
+
+This file is also the server: `streamlit run streamlit_app.py` finds `app` below (an `st.App`,
+which Streamlit 1.67 serves with uvicorn after importing this module as `streamlit_app`) and adds
+the session cookie's route (pages/ui/cookie.py). Each browser session then runs this file as
+`__main__`, which is all the `__name__` test below tells apart.
 """
 
 from __future__ import annotations
@@ -13,15 +18,14 @@ import streamlit as st
 
 from pages.gate import sign_in
 from pages.me import account
+from pages.ui import cookie
 from pages.ui.menu import show_menu
 from pages.ui.navigation import URL_PATHS, landing_page, page, pages_for
-from pages.ui.session import current_actor, db, just_signed_in, show_flash, sign_out
+from pages.ui.session import ENDED_KEY, current_actor, db, just_signed_in, show_flash, sign_out
 from pages.ui.text import literal
 from tracker.domain import Role
 from tracker.errors import SharedLoadError
 from tracker.services import auth
-
-st.set_page_config(page_title="Shared Load", page_icon=":material/favorite:", layout="centered")
 
 
 def gate(render: Callable[[], None], title: str) -> None:
@@ -45,6 +49,7 @@ def signed_in_navigation(roles: frozenset[Role]) -> None:
 
 
 def main() -> None:
+    st.set_page_config(page_title="Shared Load", page_icon=":material/favorite:", layout="centered")
     with db() as session:
         first_run = auth.needs_first_administrator(session)
     if first_run:
@@ -52,17 +57,16 @@ def main() -> None:
         return
     me = current_actor()
     if me is None:
-        if getattr(st.user, "is_logged_in", False):
-            gate(sign_in.render_sso_callback, "Signing in")
-        else:
-            gate(sign_in.render_sign_in, "Sign in")
+        signed_out()
         return
     if me.must_change_password:
         gate(account.render_change_password, "Choose your password")
+        cookie.hand_over_cookie(st)
         return
     if me.history_sealed:
         with st.sidebar:
             st.button("Sign out", icon=":material/logout:", key="sign_out", on_click=_sign_out)
+        cookie.hand_over_cookie(st.sidebar)
         gate(account.render_sealed, "Your history is sealed")
         return
     show_flash()
@@ -70,7 +74,33 @@ def main() -> None:
         show_menu(pages_for(me.roles))
         st.caption(f"Signed in as {literal(me.display_name)}")
         st.button("Sign out", icon=":material/logout:", key="sign_out", on_click=_sign_out)
+    cookie.hand_over_cookie(st.sidebar)
     signed_in_navigation(me.roles)
+
+
+def signed_out() -> None:
+    """Nobody signed in: the sign-in page, or single sign-on's way back in.
+
+    A session that single sign-on started and that ended since the identity provider vouched for
+    the person (signed out everywhere, idle, expired) also ends the identity cookie: otherwise it
+    would sign them straight back in. A newer identity (a fresh "Sign in with single sign-on")
+    signs in as usual."""
+    ended = st.session_state.pop(ENDED_KEY, None)
+    if getattr(st.user, "is_logged_in", False):
+        if _identity_older_than(ended):
+            st.logout()
+            return
+        gate(sign_in.render_sso_callback, "Signing in")
+    else:
+        gate(sign_in.render_sign_in, "Sign in")
+    cookie.drop_cookie(st)
+
+
+def _identity_older_than(ended) -> bool:
+    issued = st.user.get("iat")
+    if ended is None or ended.kind != "sso" or ended.ended_at is None or not isinstance(issued, int | float):
+        return False
+    return issued <= ended.ended_at.timestamp()
 
 
 def _sign_out() -> None:
@@ -83,4 +113,7 @@ def _sign_out() -> None:
         st.logout()
 
 
-main()
+if __name__ == "__main__":
+    main()
+else:
+    app = st.App(__file__, routes=cookie.routes(st.get_option("server.baseUrlPath") or ""))

@@ -68,8 +68,6 @@ class Person(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # A temporary password (invitation or reset) works only until then, and only to choose a new one.
     temporary_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # Bumped to end every open session of the person (a reset, a password change elsewhere).
-    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # After an administrator's reset the person's history is sealed until they unseal it with
     # their previous password (kept here as its hash) or choose to start afresh.
     password_reset_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -197,6 +195,32 @@ class SetupCode(Base):
 
 
 class AuditEvent(Base):
+class SignInSession(Base):
+    """One signed-in browser session (tracker/services/sessions.py), password or single sign-on.
+
+    The browser holds a random id in an HttpOnly cookie; only its SHA-256 is kept here
+    (`token_hash`), so a copy of this table opens no account. The id is made when the browser
+    claims the session with a one-time handoff code (its hash in `handoff_hash`, valid until
+    `handoff_until`). A session is over once `ended_at` is set (signed out, signed out everywhere,
+    a password change or reset, a deactivation: `end_reason`), after `expires_at` (the absolute
+    lifetime), or when unused for longer than the program's idle timeout since `last_used_at`."""
+
+    __tablename__ = "sign_in_sessions"
+    __table_args__ = (CheckConstraint("kind IN ('password', 'sso')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # how the person signed in
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    handoff_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    handoff_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    end_reason: Mapped[str | None] = mapped_column(String(40))
+
+
     """Who did what to what, and when. Never holds private content (notes, ratings).
 
     Names are copied in when the event is written, so a later rename does not rewrite history."""
@@ -226,6 +250,8 @@ class ProgramSettings(Base):
         CheckConstraint("response_target_hours > 0", name="response_target_hours"),
         CheckConstraint("request_expiry_days > 0", name="request_expiry_days"),
     )
+        CheckConstraint("idle_timeout_minutes > 0", name="idle_timeout_minutes"),
+        CheckConstraint("session_lifetime_hours > 0", name="session_lifetime_hours"),
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_target_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
@@ -235,6 +261,9 @@ class ProgramSettings(Base):
     checkin_cadence: Mapped[str] = mapped_column(String(12), default="weekly", server_default="weekly")
     sso_creates_clinicians: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
+    # Sign-in sessions (tracker/services/sessions.py): ended after this long unused, and after this long at all.
+    idle_timeout_minutes: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
+    session_lifetime_hours: Mapped[int] = mapped_column(Integer, default=12, server_default="12")
 
 class SupporterProfile(Base):
     """A clinician who offered to support peers. `trained` is set by a coordinator."""

@@ -53,6 +53,9 @@ class AuditKind(StrEnum):
     SIGNED_IN_WITH_SSO = "signed in with single sign-on"
     SIGN_IN_FAILED = "sign-in failed"
     SIGN_IN_UNLOCKED = "sign-in unlocked"
+    SIGNED_OUT = "signed out"
+    SIGNED_OUT_EVERYWHERE = "signed out everywhere"
+    PASSWORD_CHANGED = "password changed"
 
 
 @dataclass(frozen=True)
@@ -84,3 +87,8 @@ class AuditRecord:
     @classmethod
     def refused(cls, what: str, owner_id: int | None) -> AuditRecord:
         return cls(AuditKind.ACCESS_REFUSED, "person" if owner_id is not None else None, owner_id, None, what)
+
+
+def sessions_ended(count: int) -> str:
+    """The detail of an action that ended a person's open sign-in sessions (tracker/services/sessions.py)."""
+    return f"{count} open session{'' if count == 1 else 's'} ended"

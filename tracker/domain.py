@@ -82,8 +82,9 @@ class Actor:
     # Sealed after an administrator's password reset until the person unseals it (see services/auth.py).
     history_sealed: bool = False
     password_reset_at: datetime | None = None
-    # Sessions carry the epoch they started in; bumping it ends them all.
-    session_epoch: int = 0
+    # The sign-in session this person acts from (tracker/services/sessions.py); None outside one
+    # (the command line, tests that call services directly).
+    session_id: int | None = None
 
     def has(self, role: Role) -> bool:
         return role in self.roles

@@ -51,10 +51,15 @@ class Action(StrEnum):
     CREATE_FROM_SSO = "create a clinician at first single sign-on"
     FILL_DEMO = "fill demo organisation"
     RECORD_FAILED_SIGN_IN = "record a failed sign-in"
+    CLAIM_SESSION = "hand a signed-in session to its browser"
     BACK_UP = "back up the database"
     RESTORE_BACKUP = "restore the database from a backup"
     # one's own account
     SIGN_IN = "sign in"
+    START_SESSION = "start a session"
+    KEEP_SESSION = "note a session's use"
+    SIGN_OUT = "sign out"
+    SIGN_OUT_EVERYWHERE = "sign out everywhere"
     CHANGE_PASSWORD = "change password"
     SET_TIMEZONE = "set time zone"
     UNSEAL_HISTORY = "unseal history"
@@ -140,7 +145,12 @@ POLICY: dict[Action, Rule] = {
     Action.BACK_UP: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
     Action.RESTORE_BACKUP: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
     Action.SIGN_IN: Rule(ANYONE, Scope.OWN, audited=True),
-    Action.CHANGE_PASSWORD: Rule(ANYONE, Scope.OWN),
+    Action.START_SESSION: Rule(ANYONE, Scope.OWN),
+    Action.KEEP_SESSION: Rule(ANYONE, Scope.OWN),
+    Action.SIGN_OUT: Rule(ANYONE, Scope.OWN, audited=True),
+    Action.SIGN_OUT_EVERYWHERE: Rule(ANYONE, Scope.OWN, audited=True),
+    Action.CHANGE_PASSWORD: Rule(ANYONE, Scope.OWN, audited=True),
+    Action.CLAIM_SESSION: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM),
     Action.SET_TIMEZONE: Rule(ANYONE, Scope.OWN),
     Action.UNSEAL_HISTORY: Rule(ANYONE, Scope.OWN, private=True, audited=True),
     Action.RESTART_HISTORY: Rule(ANYONE, Scope.OWN, private=True, audited=True),
@@ -178,7 +188,17 @@ POLICY: dict[Action, Rule] = {
 # A person signed in with a temporary password may only choose their own (so an administrator
 # holding that password gets nothing else), and a history sealed by an administrator's reset
 # stays sealed until the person unseals it.
-ACCOUNT_SETUP = frozenset({Action.SIGN_IN, Action.CHANGE_PASSWORD, Action.SET_TIMEZONE})
+ACCOUNT_SETUP = frozenset(
+    {
+        Action.SIGN_IN,
+        Action.START_SESSION,
+        Action.KEEP_SESSION,
+        Action.SIGN_OUT,
+        Action.SIGN_OUT_EVERYWHERE,
+        Action.CHANGE_PASSWORD,
+        Action.SET_TIMEZONE,
+    }
+)
 PRIVATE_HISTORY = frozenset(
     {
         Action.LOG_INTERACTION,

@@ -59,6 +59,17 @@ def render() -> None:
             "When on, someone the hospital's single sign-on vouches for gets a clinician account at their first "
             "sign-in. When off, an administrator invites each person first."
         )
+        left, right = st.columns(2)
+        idle_timeout_minutes = left.number_input(
+            "Idle timeout (minutes)", min_value=5, max_value=480, value=current.idle_timeout_minutes, step=5
+        )
+        left.caption(
+            "A sign-in unused for this long ends, so a shared ward computer left open does not stay signed in."
+        )
+        session_lifetime_hours = right.number_input(
+            "A sign-in lasts at most (hours)", min_value=1, max_value=24, value=current.session_lifetime_hours, step=1
+        )
+        right.caption("However busy, a person signs in again after this long.")
         if st.form_submit_button("Save settings", type="primary"):
             wanted = Settings(
                 response_target_hours=response_target_hours,
@@ -67,5 +78,7 @@ def render() -> None:
                 min_group_size=min_group_size,
                 checkin_cadence=checkin_cadence,
                 sso_creates_clinicians=sso_creates_clinicians,
+                idle_timeout_minutes=idle_timeout_minutes,
+                session_lifetime_hours=session_lifetime_hours,
             )
             submit(lambda s: update_settings(s, me, wanted), done="Settings saved.", form=FORM)

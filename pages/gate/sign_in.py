@@ -6,7 +6,7 @@ import os
 
 import streamlit as st
 
-from pages.ui.session import db, sign_in_as
+from pages.ui.session import db, sign_in_as, start_session
 from pages.ui.text import literal
 from pages.ui.widgets import submit
 from tracker.domain import Actor
@@ -22,7 +22,7 @@ def render_sign_in() -> None:
         password = st.text_input("Password", type="password", autocomplete="current-password")
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
-        submit(lambda s: _sign_in(s, email, password), done=None, then=sign_in_as)
+        submit(lambda s: start_session(s, _sign_in(s, email, password), "password"), done=None, then=sign_in_as)
     if _sso_configured():
         st.divider()
         st.button("Sign in with single sign-on", on_click=st.login)
@@ -41,11 +41,12 @@ def render_sso_callback() -> None:
                 trust_email=os.environ.get("SSO_TRUSTS_EMAIL", "").lower() in ("1", "true", "yes"),
             )
             _remember_timezone(session, signed_in)
+            started = start_session(session, signed_in, "sso")
     except SharedLoadError as error:
         st.error(f"{literal(str(error))} Ask your administrator to add your e-mail address.")
         st.button("Sign out of single sign-on", on_click=st.logout)
         return
-    sign_in_as(signed_in)
+    sign_in_as(started)
     st.rerun()
 
 
@@ -67,8 +68,12 @@ def render_first_administrator() -> None:
         submitted = st.form_submit_button("Create administrator", type="primary")
     if submitted:
         submit(
-            lambda s: auth.create_first_administrator(
-                s, name=name, email=email, password=password, repeated=repeated, setup_code=setup_code
+            lambda s: start_session(
+                s,
+                auth.create_first_administrator(
+                    s, name=name, email=email, password=password, repeated=repeated, setup_code=setup_code
+                ),
+                "password",
             ),
             done=None,
             then=sign_in_as,

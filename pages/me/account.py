@@ -1,4 +1,5 @@
-"""Account: the signed-in person's own password (and the forced change after an invitation)."""
+"""Account: the signed-in person's own password (and the forced change after an invitation), and
+signing out everywhere."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from pages.ui.session import actor, keep_session
+from pages.ui.session import actor, forget
 from pages.ui.text import literal
 from pages.ui.widgets import submit
 from tracker.domain import Actor
-from tracker.services import auth
+from tracker.services import auth, sessions
 
 
 def render() -> None:
@@ -20,6 +21,7 @@ def render() -> None:
     _reset_notice(me)
     st.subheader("Change password")
     _password_form(me)
+    _sign_out_everywhere(me)
 
 
 def render_change_password() -> None:
@@ -80,6 +82,16 @@ def _password_form(me: Actor) -> None:
     if submitted:
         submit(
             lambda s: auth.change_password(s, me, current=current, new=new, repeated=repeated),
-            done="Password changed",
-            then=keep_session,  # the change ends the person's other sessions, not this one
+            done="Password changed. You stay signed in here; everywhere else you are signed out.",
         )
+
+
+def _sign_out_everywhere(me: Actor) -> None:
+    """Every open session of the person ends: other browsers, other devices, and this one."""
+    st.subheader("Sign out everywhere")
+    st.write(
+        "Signed in on a shared computer and not sure you signed out? This ends every sign-in of yours, "
+        "on every device and browser, this one too."
+    )
+    if st.button("Sign out everywhere", icon=":material/logout:", key="sign_out_everywhere"):
+        submit(lambda s: sessions.end_all(s, me), done=None, then=lambda _: forget())

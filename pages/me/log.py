@@ -8,7 +8,7 @@ from functools import partial
 import streamlit as st
 
 from pages.ui.log_form import ask_save_anyway, quick_log
-from pages.ui.session import actor, db, form_token
+from pages.ui.session import actor, db, form_token, still_signed_in
 from pages.ui.text import literal
 from pages.ui.widgets import early_warning_prompt, interaction_fields, rating_label, submit
 from tracker.domain import TRUST_ANSWERS, Actor
@@ -70,14 +70,15 @@ def _show(me: Actor, entry: Entry) -> None:
             st.session_state["editing"] = entry.id
             st.rerun()
         if st.button("Delete", key=f"delete:{entry.id}", icon=":material/delete:"):
-            _confirm_delete(me, entry)
+            _confirm_delete(entry)
 
 
 @st.dialog("Delete this entry?")
-def _confirm_delete(me: Actor, entry: Entry) -> None:
+def _confirm_delete(entry: Entry) -> None:
     st.write(f"{rating_label(entry.rating)} on {entry.occurred_on:%d %b %Y}. This cannot be undone.")
     if st.button("Delete", type="primary"):
-        submit(lambda s: interactions.delete(s, me, entry.id), done="Entry deleted")
+        signed_in = still_signed_in()  # the dialog reruns on its own: the session may have ended since it opened
+        submit(lambda s: interactions.delete(s, signed_in, entry.id), done="Entry deleted")
 
 
 def _edit(me: Actor, entry: Entry, tags) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.ui.session import actor, db, sign_out
+from pages.ui.session import actor, db, sign_out, still_signed_in
 from pages.ui.widgets import submit
 from tracker.queries import my_data
 from tracker.services import mydata
@@ -36,15 +36,16 @@ def render() -> None:
         "so you can start afresh; an administrator can close it if you wish."
     )
     if st.button("Erase my data…", icon=":material/delete_forever:"):
-        _confirm_erase(me)
+        _confirm_erase()
 
 
 @st.dialog("Erase all your data?")
-def _confirm_erase(me) -> None:
+def _confirm_erase() -> None:
     st.write(
         "Every entry, reflection and check-in of yours is deleted at once. This cannot be undone. "
         "You will be signed out."
     )
     typed = st.text_input("Type ERASE to confirm")
     if st.button("Erase everything", type="primary", disabled=typed.strip().upper() != "ERASE"):
-        submit(lambda s: mydata.erase(s, me), done=None, then=lambda _: sign_out())
+        signed_in = still_signed_in()  # the dialog reruns on its own: the session may have ended since it opened
+        submit(lambda s: mydata.erase(s, signed_in), done=None, then=lambda _: sign_out())

@@ -9,7 +9,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
+from pages.ui.session import SESSION_KEY, db
 from tests.conftest import ROOT
+from tracker.services import sessions
 
 
 @pytest.fixture(scope="session")
@@ -48,10 +50,13 @@ def open_page(engine):
     return open_
 
 
-def sign_in(at: AppTest, actor) -> None:
-    """What a sign-in leaves in the browser session: the person and the epoch of their sessions."""
-    at.session_state["person_id"] = actor.id
-    at.session_state["session_epoch"] = actor.session_epoch
+def sign_in(at: AppTest, actor) -> int:
+    """What a sign-in leaves in the browser session: a session on the server, started through the
+    service, and its id. Returns the id (to end the session from a test)."""
+    with db() as session:
+        started = sessions.start(session, actor, kind="password")
+    at.session_state[SESSION_KEY] = started.session_id
+    return started.session_id
 
 
 def open_whole_app(actor=None, url_path: str | None = None, timeout: float = 30) -> AppTest:

@@ -24,7 +24,7 @@ def test_empty_installation_shows_only_the_first_administrator_form(open_app, db
     at.text_input[4].input(PASSWORD)
     at.button[0].click().run()
     assert not at.exception
-    assert at.session_state["person_id"]
+    assert at.session_state["sign_in_session"]
     assert at.title[0].value == "Log an interaction"  # the first administrator is a clinician too
 
 

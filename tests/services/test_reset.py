@@ -13,7 +13,7 @@ from tracker.domain import InteractionDraft
 from tracker.errors import HistorySealed, NotAllowed, SignInFailed, ValidationError
 from tracker.queries import checkin_history, entries, my_data, trends
 from tracker.scoring import CheckInAnswers
-from tracker.services import auth, checkins, interactions, mydata, people
+from tracker.services import auth, checkins, interactions, mydata, people, sessions
 
 ADMIN_CHOSEN = "the administrator chose this"
 
@@ -103,9 +103,11 @@ def test_starting_afresh_erases_the_sealed_history(db, administrator, clinician,
 
 
 def test_a_reset_ends_every_open_session(db, administrator, clinician):
-    assert auth.current_actor(db, clinician.id, epoch=clinician.session_epoch) is not None
+    phone, desk = (sessions.start(db, clinician, kind="password") for _ in range(2))
+    assert auth.signed_in(db, session_id=phone.session_id).actor is not None
     people.reset_password(db, administrator, clinician.id, token=token())
-    assert auth.current_actor(db, clinician.id, epoch=clinician.session_epoch) is None
+    assert auth.signed_in(db, session_id=phone.session_id).actor is None
+    assert auth.signed_in(db, session_id=desk.session_id).actor is None
 
 
 def test_a_temporary_password_expires(db, administrator, clinician):

@@ -17,6 +17,8 @@ class Settings:
     min_group_size: int = 5
     checkin_cadence: str = "weekly"
     sso_creates_clinicians: bool = False
+    idle_timeout_minutes: int = 30  # a shared ward computer left open does not stay signed in
+    session_lifetime_hours: int = 12  # however busy, a sign-in lasts at most a long shift
 
 
 def program_settings(db: Session) -> Settings:
@@ -30,4 +32,6 @@ def program_settings(db: Session) -> Settings:
         min_group_size=max(5, row.min_group_size),
         checkin_cadence=row.checkin_cadence,
         sso_creates_clinicians=row.sso_creates_clinicians,
+        idle_timeout_minutes=row.idle_timeout_minutes,
+        session_lifetime_hours=row.session_lifetime_hours,
     )

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 from zoneinfo import available_timezones
@@ -31,12 +31,13 @@ from sqlalchemy.orm import Session
 from db.engine import checkpoint_wal
 from db.models import Person, RoleGrant, SetupCode, utcnow
 from tracker import throttle
-from tracker.audit import AuditKind, AuditRecord
+from tracker.audit import AuditKind, AuditRecord, sessions_ended
 from tracker.domain import Actor, Role, as_utc
 from tracker.errors import SignInFailed, SignInThrottled, ValidationError
 from tracker.passwords import hash_password, needs_rehash, verify_password
 from tracker.policy import Action
 from tracker.queries.program import program_settings
+from tracker.services import sessions
 from tracker.services.boundary import action
 from tracker.services.mydata import erase_private_history
 from tracker.validation import clean_email, clean_name, clean_new_password
@@ -64,7 +65,6 @@ def to_actor(person: Person) -> Actor:
         must_change_password=person.must_change_password,
         history_sealed=person.history_sealed,
         password_reset_at=as_utc(person.password_reset_at),
-        session_epoch=person.session_epoch,
     )
 
 
@@ -253,21 +253,57 @@ def _create_from_sso(db: Session, *, email: str, name: str | None, issuer: str, 
     return replace(to_actor(person), must_change_password=False)
 
 
-def current_actor(db: Session, person_id: int, *, epoch: int | None = None) -> Actor | None:
-    """Reload the signed-in person on every page run, so a deactivation or role change applies at
-    once; a session from an older epoch (ended by a reset or a password change) is over."""
+def current_actor(db: Session, person_id: int) -> Actor | None:
+    """The person as they are now, if they may still act: active, and not holding an expired
+    temporary password. Reloaded on every page run, so a deactivation or role change applies at once."""
     person = db.get(Person, person_id)
     if person is None or not person.active:
-        return None
-    if epoch is not None and person.session_epoch != epoch:
         return None
     if person.must_change_password and _expired(person.temporary_until):
         return None
     return to_actor(person)
 
 
+@dataclass(frozen=True)
+class SignedIn:
+    """Who a browser's session signs in (`actor`, None when nobody), and what became of the
+    session it named: `session_id` None when it named none we know; otherwise `kind` says how it
+    was started ("password" or "sso") and `ended_at` since when it is over (None while live)."""
+
+    actor: Actor | None
+    session_id: int | None = None
+    kind: str | None = None
+    ended_at: datetime | None = None
+    handoff_pending: bool = False  # the browser has not claimed its cookie yet, and still may
+
+
+def signed_in(
+    db: Session, *, session_id: int | None = None, token: object = None, now: datetime | None = None
+) -> SignedIn:
+    """The person a Streamlit session (`session_id`) or a cookie (`token`) names, checked on every
+    run: the session must be live (services/sessions.py) and its person still allowed to act
+    (`current_actor`). A live session's last use is noted, at most once a minute."""
+    now = now or utcnow()
+    found = sessions.find(db, session_id=session_id, token=token, now=now)
+    if found is None:
+        return SignedIn(None)
+    over = SignedIn(None, found.session_id, found.kind, found.ended_at or now)
+    if found.ended_at is not None:
+        return over
+    actor = current_actor(db, found.person_id)
+    if actor is None:
+        return over
+    actor = replace(actor, session_id=found.session_id)
+    if found.kind == "sso":
+        actor = replace(actor, must_change_password=False)  # single sign-on: no local password to change
+    if now - found.last_used_at >= sessions.TOUCH_EVERY:
+        sessions.touch(db, actor, now=now)
+    return SignedIn(actor, found.session_id, found.kind, handoff_pending=found.handoff_pending)
+
+
 def change_password(db: Session, actor: Actor, *, current: str, new: str, repeated: str) -> Actor:
-    """Choose a new password; every other open session of the person ends."""
+    """Choose a new password; every other open session of the person ends, the one they act from
+    (`actor.session_id`) goes on."""
     with action(db, actor, Action.CHANGE_PASSWORD) as act:
         person = db.get(Person, actor.id)
         if person is None or not verify_password(person.password_hash, (current or "")[:PASSWORD_MAX_CHARS]):
@@ -278,9 +314,9 @@ def change_password(db: Session, actor: Actor, *, current: str, new: str, repeat
         person.password_hash = hash_password(new)
         person.must_change_password = False
         person.temporary_until = None
-        person.session_epoch += 1
-        act.done(person.id)
-    return to_actor(person)
+        ended = sessions.end_sessions(db, person.id, sessions.PASSWORD_CHANGED, keep=actor.session_id)
+        act.done(person.id, audit=AuditRecord.about_person(AuditKind.PASSWORD_CHANGED, person, sessions_ended(ended)))
+    return replace(to_actor(person), session_id=actor.session_id)
 
 
 def set_timezone(db: Session, actor: Actor, timezone: str) -> Actor:

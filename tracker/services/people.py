@@ -13,11 +13,12 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import CheckIn, Interaction, Person, RoleGrant, Unit, utcnow
-from tracker.audit import AuditKind, AuditRecord
+from tracker.audit import AuditKind, AuditRecord, sessions_ended
 from tracker.domain import Actor, Role
 from tracker.errors import ValidationError
 from tracker.passwords import hash_password, temporary_password
 from tracker.policy import Action
+from tracker.services import sessions
 from tracker.services.boundary import action
 from tracker.validation import clean_email, clean_name, clean_profession, is_id
 
@@ -134,8 +135,12 @@ def set_person_active(db: Session, actor: Actor, person_id: int, *, active: bool
                 raise ValidationError("You cannot deactivate your own account.")
             _keep_an_administrator(db, person)
         person.active = bool(active)
-        kind = AuditKind.PERSON_REACTIVATED if active else AuditKind.PERSON_DEACTIVATED
-        act.done(person.id, audit=AuditRecord.about_person(kind, person))
+        if active:
+            act.done(person.id, audit=AuditRecord.about_person(AuditKind.PERSON_REACTIVATED, person))
+            return
+        ended = sessions.end_sessions(db, person.id, sessions.DEACTIVATED)
+        detail = sessions_ended(ended)
+        act.done(person.id, audit=AuditRecord.about_person(AuditKind.PERSON_DEACTIVATED, person, detail))
 
 
 def reset_password(db: Session, actor: Actor, person_id: int, *, token: str) -> str | None:
@@ -162,9 +167,10 @@ def reset_password(db: Session, actor: Actor, person_id: int, *, token: str) -> 
         person.must_change_password = True
         person.temporary_until = now + RESET_VALID
         person.password_reset_at = now
-        person.session_epoch += 1
         person.failed_sign_ins, person.last_failed_sign_in_at = 0, None  # the new password may be tried at once
-        act.done(person.id, audit=AuditRecord.about_person(AuditKind.PASSWORD_RESET, person))
+        ended = sessions.end_sessions(db, person.id, sessions.PASSWORD_RESET, now=now)
+        detail = sessions_ended(ended)
+        act.done(person.id, audit=AuditRecord.about_person(AuditKind.PASSWORD_RESET, person, detail))
     return None if act.already_done else password
 
 

@@ -19,6 +19,8 @@ LIMITS = {
     "response_target_hours": (1, 24 * 30, "The response target must be 1 to 720 hours."),
     "request_expiry_days": (1, 365, "Requests must expire after 1 to 365 days."),
     "min_group_size": (MIN_GROUP_SIZE, 100, f"The minimum group size must be {MIN_GROUP_SIZE} to 100 people."),
+    "idle_timeout_minutes": (5, 480, "The idle timeout must be 5 to 480 minutes."),
+    "session_lifetime_hours": (1, 24, "A sign-in must last 1 to 24 hours."),
 }
 
 
@@ -29,6 +31,8 @@ def update_settings(db: Session, actor: Actor, wanted: Settings) -> None:
             value = getattr(wanted, name)
             if not is_int(value) or not low <= value <= high:
                 raise ValidationError(message)
+        if wanted.idle_timeout_minutes > wanted.session_lifetime_hours * 60:
+            raise ValidationError("The idle timeout cannot be longer than a sign-in lasts.")
         if wanted.checkin_cadence not in CADENCES:
             raise ValidationError("The check-in cadence is weekly or fortnightly.")
         for name in ("supporters_must_be_trained", "sso_creates_clinicians"):
