@@ -194,7 +194,6 @@ class SetupCode(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class AuditEvent(Base):
 class SignInSession(Base):
     """One signed-in browser session (tracker/services/sessions.py), password or single sign-on.
 
@@ -221,6 +220,7 @@ class SignInSession(Base):
     end_reason: Mapped[str | None] = mapped_column(String(40))
 
 
+class AuditEvent(Base):
     """Who did what to what, and when. Never holds private content (notes, ratings).
 
     Names are copied in when the event is written, so a later rename does not rewrite history."""
@@ -249,9 +249,9 @@ class ProgramSettings(Base):
         CheckConstraint("min_group_size >= 5", name="min_group_size"),
         CheckConstraint("response_target_hours > 0", name="response_target_hours"),
         CheckConstraint("request_expiry_days > 0", name="request_expiry_days"),
-    )
         CheckConstraint("idle_timeout_minutes > 0", name="idle_timeout_minutes"),
         CheckConstraint("session_lifetime_hours > 0", name="session_lifetime_hours"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_target_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
@@ -260,10 +260,10 @@ class ProgramSettings(Base):
     min_group_size: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     checkin_cadence: Mapped[str] = mapped_column(String(12), default="weekly", server_default="weekly")
     sso_creates_clinicians: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
-
     # Sign-in sessions (tracker/services/sessions.py): ended after this long unused, and after this long at all.
     idle_timeout_minutes: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
     session_lifetime_hours: Mapped[int] = mapped_column(Integer, default=12, server_default="12")
+
 
 class SupporterProfile(Base):
     """A clinician who offered to support peers. `trained` is set by a coordinator."""
