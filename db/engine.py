@@ -32,13 +32,23 @@ def make_engine(url: str | None = None) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(path))
         engine = create_engine(url, connect_args={"timeout": 15}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
     event.listen(engine, "handle_error", _without_row_values)
     return engine
+
+
+def _private_file(path: Path) -> None:
+    """A new database folder and file readable by this user only (`python -m tracker check`
+    reports anything wider). SQLite gives its -wal and -shm files the database file's mode."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
 
 
 def _without_row_values(context: ExceptionContext) -> DBAPIError | None:
