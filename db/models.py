@@ -5,7 +5,7 @@ Timestamps are UTC; `occurred_on` and check-in dates are the person's own local 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import (
     Boolean,
@@ -20,6 +20,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    Time,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -417,4 +418,40 @@ class OutboxMessage(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReminderPreference(Base):
+    """The reminders a person chose on Account (tracker/reminders.py); no row means both off.
+
+    `next_check_at` (UTC) is when the sweep next looks at the person: their chosen time of day in
+    their own time zone, NULL when both reminders are off. The sweep reads only rows whose moment
+    has come, through the index, never every row."""
+
+    __tablename__ = "reminder_preferences"
+    __table_args__ = (
+        CheckConstraint("checkin_weekday BETWEEN 0 AND 6", name="checkin_weekday"),
+        Index("ix_reminder_preferences_next_check_at", "next_check_at"),
+    )
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    log_daily: Mapped[bool] = mapped_column(Boolean, default=False)
+    checkin_weekly: Mapped[bool] = mapped_column(Boolean, default=False)
+    remind_at: Mapped[time] = mapped_column(Time)  # the person's local time of day
+    checkin_weekday: Mapped[int] = mapped_column(SmallInteger)  # 0 Monday ... 6 Sunday
+    next_check_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReminderSent(Base):
+    """One row per reminder sent: the key (person, local date) makes a second one that day
+    impossible, even from two sweeps at once. What it mentioned, and its notification."""
+
+    __tablename__ = "reminders_sent"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    local_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    log: Mapped[bool] = mapped_column(Boolean)
+    checkin: Mapped[bool] = mapped_column(Boolean)
+    notification_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -521,13 +521,13 @@ def run_forever(
 
 
 def _sweep(factory: sessionmaker[Session]) -> None:
-    """Time-driven steps (expired requests, feedback due, overdue requests) write the notifications
+    """Time-driven steps (expired requests, feedback due, overdue requests, reminders) write the notifications
     this loop then delivers; running them here means they happen even when nobody opens the app."""
     from tracker.services.sweeps import run_sweeps
 
     with factory() as session:
         report = run_sweeps(session)
-    if report.expired or report.feedback_due or report.overdue:
+    if report.expired or report.feedback_due or report.overdue or report.reminders:
         log.info("sweep: %s", report)
 
 

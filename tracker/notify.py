@@ -33,6 +33,10 @@ class NotificationKind(StrEnum):
     FEEDBACK_DUE = "feedback_due"  # both, after the meeting time
     REQUEST_EXPIRED = "request_expired"  # seeker
     REQUEST_DECLINED = "request_declined"  # seeker: peer support cannot serve this request
+    # Reminders the person asked for on Account (tracker/reminders.py), at most one a day.
+    REMINDER_LOG = "reminder_log"
+    REMINDER_CHECKIN = "reminder_checkin"
+    REMINDER_LOG_AND_CHECKIN = "reminder_log_checkin"
 
 
 WORDING = {
@@ -46,7 +50,17 @@ WORDING = {
     NotificationKind.FEEDBACK_DUE: "How did your conversation go? Your short feedback is due.",
     NotificationKind.REQUEST_EXPIRED: "Your request was open for a long time without a match and has expired.",
     NotificationKind.REQUEST_DECLINED: "A coordinator closed your request; you can see why under My conversations.",
+    # Only what the person asked for: nothing about their entries, trends, check-ins or warning.
+    NotificationKind.REMINDER_LOG: "A reminder you asked for: log how today's interactions left you.",
+    NotificationKind.REMINDER_CHECKIN: "A reminder you asked for: time for your check-in.",
+    NotificationKind.REMINDER_LOG_AND_CHECKIN: (
+        "A reminder you asked for: log how today's interactions left you, and time for your check-in."
+    ),
 }
+REMINDER_KINDS = frozenset(
+    {NotificationKind.REMINDER_LOG, NotificationKind.REMINDER_CHECKIN, NotificationKind.REMINDER_LOG_AND_CHECKIN}
+)
+REMINDER_SUBJECT = "A reminder you asked for from Shared Load"
 
 
 def app_url() -> str:
@@ -63,28 +77,44 @@ def email_body() -> str:
     )
 
 
-def notify(db: Session, person_id: int | None, kind: NotificationKind, request_id: int | None = None) -> None:
+def reminder_email_body() -> str:
+    """A reminder's e-mail says only that it is one the person asked for (not which: mail passes
+    other servers), where to find it, and where to turn reminders off."""
+    return (
+        "Hello,\n\n"
+        "a reminder you asked for from Shared Load. Open it here:\n"
+        f"{app_url()}/notifications\n\n"
+        f"To change or stop your reminders, open Account: {app_url()}/account\n"
+    )
+
+
+def notify(
+    db: Session, person_id: int | None, kind: NotificationKind, request_id: int | None = None
+) -> Notification | None:
     """Add a notification — and, when SMTP_URL is configured, its e-mail — to the caller's
-    transaction (nothing for a missing or inactive person)."""
+    transaction (nothing for a missing or inactive person). Returns the notification, flushed
+    when an e-mail was queued."""
     if person_id is None:
-        return
+        return None
     person = db.get(Person, person_id)
     if person is None or not person.active:
-        return
+        return None
     notification = Notification(person_id=person_id, kind=kind.value, request_id=request_id)
     db.add(notification)
     if not os.environ.get("SMTP_URL"):
-        return  # no e-mail configured: nothing to queue (switching it on later sends no backlog)
+        return notification  # no e-mail configured: nothing to queue (switching it on later sends no backlog)
     db.flush()
+    reminder = kind in REMINDER_KINDS
     db.add(
         OutboxMessage(
             notification_id=notification.id,
             to_address=person.email,
-            subject=SUBJECT,
-            body=email_body(),
+            subject=REMINDER_SUBJECT if reminder else SUBJECT,
+            body=reminder_email_body() if reminder else email_body(),
             message_id=f"<{uuid.uuid4().hex}@shared-load>",
         )
     )
+    return notification
 
 
 def notify_coordinators(db: Session, kind: NotificationKind, request_id: int | None = None) -> None:

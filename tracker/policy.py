@@ -62,6 +62,8 @@ class Action(StrEnum):
     SIGN_OUT_EVERYWHERE = "sign out everywhere"
     CHANGE_PASSWORD = "change password"
     SET_TIMEZONE = "set time zone"
+    SET_REMINDERS = "set my reminders"
+    READ_REMINDERS = "read my reminders"
     UNSEAL_HISTORY = "unseal history"
     RESTART_HISTORY = "start history afresh"
     # one's own private data
@@ -152,6 +154,8 @@ POLICY: dict[Action, Rule] = {
     Action.CHANGE_PASSWORD: Rule(ANYONE, Scope.OWN, audited=True),
     Action.CLAIM_SESSION: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM),
     Action.SET_TIMEZONE: Rule(ANYONE, Scope.OWN),
+    Action.SET_REMINDERS: Rule(CLINICIAN, Scope.OWN),  # reminders to log and to check in: clinicians' own
+    Action.READ_REMINDERS: Rule(CLINICIAN, Scope.OWN),
     Action.UNSEAL_HISTORY: Rule(ANYONE, Scope.OWN, private=True, audited=True),
     Action.RESTART_HISTORY: Rule(ANYONE, Scope.OWN, private=True, audited=True),
     Action.LOG_INTERACTION: Rule(CLINICIAN, Scope.OWN, private=True),

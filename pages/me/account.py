@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
+from pages.me import reminders
 from pages.ui.session import actor, forget
 from pages.ui.text import literal
 from pages.ui.widgets import submit
@@ -21,6 +22,7 @@ def render() -> None:
     _reset_notice(me)
     st.subheader("Change password")
     _password_form(me)
+    reminders.section(me)
     _sign_out_everywhere(me)
 
 

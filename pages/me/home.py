@@ -11,6 +11,7 @@ from pages.ui.text import literal
 from pages.ui.widgets import early_warning_prompt
 from tracker.domain import Role
 from tracker.queries import entries, peer, trends
+from tracker.services import reminders
 
 FORM = "home_log"  # its own token and generation: see pages/ui/log_form.py
 
@@ -19,6 +20,7 @@ def render() -> None:
     me = actor()
     st.title(f"Hello, {literal(me.display_name.split()[0])}")
     with db() as session:
+        reminders.bring_mine(session, me)  # a reminder the person chose, if its time has come
         unread = peer.unread_count(session, me)
     if unread:
         label = f"{unread} new notification{'s' if unread > 1 else ''}"

@@ -15,6 +15,7 @@ from tests.e2e.conftest import (
     FIRST_ADMINISTRATOR,
     PHONE,
     assert_no_exception,
+    click,
     close_page_not_found,
     headings,
     link_path,
@@ -144,3 +145,24 @@ def assert_people_page_not_shown(page) -> None:
     assert page.locator('[data-testid="stDataFrame"]').count() == 0
     assert page.get_by_text("Invite a person").count() == 0
     assert page.get_by_text(ADMINISTRATOR.email).count() == 0
+
+
+def test_account_offers_reminders_and_saves_a_choice(seeded_server, page):
+    """Account holds the clinician's Reminders (off by default); turning one on is saved."""
+    from db.models import ReminderPreference
+
+    sign_in(page, seeded_server.base, CLINICIAN.email, CLINICIAN.password)
+    open_nav_link(page, "Account")
+    expect(main(page).get_by_role("heading", name="Reminders")).to_be_visible()
+    assert_no_exception(page)
+    remind_to_log = main(page).get_by_role("switch", name="Remind me to log, Monday to Friday")
+    expect(remind_to_log).not_to_be_checked()
+    main(page).get_by_text("Remind me to log, Monday to Friday").click()  # the switch's label, as a person taps it
+    expect(remind_to_log).to_be_checked()
+    click(main(page).get_by_role("button", name="Save reminders"))
+    expect(page.get_by_test_id("stToast").filter(has_text="Reminders saved")).to_be_visible()
+    assert_no_exception(page)
+    person = seeded_server.actor(CLINICIAN)
+    with seeded_server.session() as session:
+        chosen = session.get(ReminderPreference, person.id)
+        assert (chosen.log_daily, chosen.checkin_weekly) == (True, False)

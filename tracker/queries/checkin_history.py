@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,7 +12,7 @@ from db.models import CheckIn
 from tracker.domain import Actor
 from tracker.policy import Action
 from tracker.queries.program import program_settings
-from tracker.scoring import brs_band
+from tracker.scoring import brs_band, checkin_due
 from tracker.services.boundary import authorize
 
 
@@ -44,11 +44,9 @@ def status(db: Session, actor: Actor) -> CheckInStatus:
         .order_by(CheckIn.submitted_on.desc(), CheckIn.id.desc())
         .limit(1)
     )
-    this_week = latest if latest is not None and (latest.iso_year, latest.iso_week) == (year, week) else None
-    due = this_week is None
-    if due and latest is not None and program_settings(db).checkin_cadence == "fortnightly":
-        last_week = (today - timedelta(days=7)).isocalendar()[:2]
-        due = (latest.iso_year, latest.iso_week) != tuple(last_week)
+    latest_week = (latest.iso_year, latest.iso_week) if latest is not None else None
+    this_week = latest if latest_week == (year, week) else None
+    due = checkin_due(latest_week, today, program_settings(db).checkin_cadence)
     return CheckInStatus(due=due, this_week=row(this_week), latest=row(latest))
 
 

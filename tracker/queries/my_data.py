@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import CheckIn, Interaction, Match, Person, SupportRequest, Unit
+from db.models import CheckIn, Interaction, Match, Person, ReminderPreference, ReminderSent, SupportRequest, Unit
 from tracker.domain import Actor
 from tracker.export import build_zip
 from tracker.policy import Action
+from tracker.reminders import WEEKDAYS
 from tracker.services.boundary import authorize
 
 INTERACTION_COLUMNS = (
@@ -78,6 +79,7 @@ def export(db: Session, actor: Actor) -> bytes:
         "exported_at": datetime.now(UTC),
     }
     asked, supported = _peer_support(db, actor)
+    reminders = _reminders(db, actor)
     return build_zip(
         {
             "interactions": (INTERACTION_COLUMNS, entries),
@@ -92,8 +94,22 @@ def export(db: Session, actor: Actor) -> bytes:
             "check_ins": checks,
             "requests": asked,
             "conversations_supported": supported,
+            "reminders": reminders,
         },
     )
+
+
+def _reminders(db: Session, actor: Actor) -> dict:
+    """The reminders I chose (none chosen: both off) and the local days one came."""
+    chosen = db.get(ReminderPreference, actor.id)
+    sent = db.scalars(select(ReminderSent).where(ReminderSent.person_id == actor.id).order_by(ReminderSent.local_date))
+    return {
+        "daily_log_reminder": bool(chosen and chosen.log_daily),
+        "weekly_checkin_reminder": bool(chosen and chosen.checkin_weekly),
+        "time_of_day": chosen.remind_at.strftime("%H:%M") if chosen else None,
+        "checkin_weekday": WEEKDAYS[chosen.checkin_weekday] if chosen else None,
+        "sent": [{"date": r.local_date, "log": r.log, "check_in": r.checkin} for r in sent],
+    }
 
 
 def _peer_support(db: Session, actor: Actor) -> tuple[list[dict], list[dict]]:

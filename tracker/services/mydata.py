@@ -17,6 +17,8 @@ from db.models import (
     Notification,
     OutboxMessage,
     Person,
+    ReminderPreference,
+    ReminderSent,
     SupporterProfile,
     SupportRequest,
     utcnow,
@@ -56,6 +58,10 @@ def erase_private_history(db: Session, person_id: int) -> None:
     db.execute(delete(Interaction).where(Interaction.person_id == person_id))
     db.execute(delete(CheckIn).where(CheckIn.person_id == person_id))
     db.execute(delete(FormSubmission).where(FormSubmission.person_id == person_id))
+    # The reminders chosen and the days they came (which would tell when a check-in was not done);
+    # the reminder notifications go with every other notification below.
+    db.execute(delete(ReminderSent).where(ReminderSent.person_id == person_id))
+    db.execute(delete(ReminderPreference).where(ReminderPreference.person_id == person_id))
     _anonymise_peer_support(db, person_id)
 
 

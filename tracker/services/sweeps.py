@@ -1,4 +1,5 @@
-"""Time-driven steps nobody clicks: expiring stale requests, feedback due, overdue requests.
+"""Time-driven steps nobody clicks: expiring stale requests, feedback due, overdue requests, and the
+reminders people chose (services/reminders.py).
 
 Run by the notification sender on every round and before the coordinator's queue is shown; each
 run is idempotent (a notification already sent for the same request and person is not repeated).
@@ -17,6 +18,7 @@ from tracker.domain import Role
 from tracker.notify import NotificationKind, notify
 from tracker.policy import Action
 from tracker.queries.program import program_settings
+from tracker.services import reminders
 from tracker.services.boundary import action
 
 
@@ -25,6 +27,7 @@ class SweepReport:
     expired: int
     feedback_due: int
     overdue: int
+    reminders: int = 0
 
 
 def run_sweeps(db: Session, *, now: datetime | None = None) -> SweepReport:
@@ -72,8 +75,9 @@ def run_sweeps(db: Session, *, now: datetime | None = None) -> SweepReport:
                 if _not_yet(db, coordinator, NotificationKind.REQUEST_OVERDUE, request.id):
                     notify(db, coordinator, NotificationKind.REQUEST_OVERDUE, request.id)
                     overdue += 1
+        reminded = reminders.send_due(db, now=now)
         act.done()
-    return SweepReport(expired=len(stale), feedback_due=due, overdue=overdue)
+    return SweepReport(expired=len(stale), feedback_due=due, overdue=overdue, reminders=reminded.sent)
 
 
 def _not_yet(db: Session, person_id: int | None, kind: NotificationKind, request_id: int) -> bool:
