@@ -60,6 +60,7 @@ class Action(StrEnum):
     KEEP_SESSION = "note a session's use"
     SIGN_OUT = "sign out"
     SIGN_OUT_EVERYWHERE = "sign out everywhere"
+    READ_SIGN_INS = "read my open sign-ins"
     CHANGE_PASSWORD = "change password"
     SET_TIMEZONE = "set time zone"
     SET_REMINDERS = "set my reminders"
@@ -146,13 +147,14 @@ POLICY: dict[Action, Rule] = {
     Action.RECORD_FAILED_SIGN_IN: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
     Action.BACK_UP: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
     Action.RESTORE_BACKUP: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM, audited=True),
+    Action.CLAIM_SESSION: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM),
     Action.SIGN_IN: Rule(ANYONE, Scope.OWN, audited=True),
     Action.START_SESSION: Rule(ANYONE, Scope.OWN),
     Action.KEEP_SESSION: Rule(ANYONE, Scope.OWN),
     Action.SIGN_OUT: Rule(ANYONE, Scope.OWN, audited=True),
     Action.SIGN_OUT_EVERYWHERE: Rule(ANYONE, Scope.OWN, audited=True),
+    Action.READ_SIGN_INS: Rule(ANYONE, Scope.OWN),
     Action.CHANGE_PASSWORD: Rule(ANYONE, Scope.OWN, audited=True),
-    Action.CLAIM_SESSION: Rule(NOBODY_SIGNED_IN, Scope.SYSTEM),
     Action.SET_TIMEZONE: Rule(ANYONE, Scope.OWN),
     Action.SET_REMINDERS: Rule(CLINICIAN, Scope.OWN),  # reminders to log and to check in: clinicians' own
     Action.READ_REMINDERS: Rule(CLINICIAN, Scope.OWN),

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from pages.me import reminders
-from pages.ui.session import actor, forget
+from pages.ui.session import actor, db, forget
 from pages.ui.text import literal
 from pages.ui.widgets import submit
 from tracker.domain import Actor
+from tracker.queries import sessions as sign_ins
 from tracker.services import auth, sessions
 
 
@@ -89,8 +90,24 @@ def _password_form(me: Actor) -> None:
 
 
 def _sign_out_everywhere(me: Actor) -> None:
-    """Every open session of the person ends: other browsers, other devices, and this one."""
-    st.subheader("Sign out everywhere")
+    """Where the person is signed in, and "Sign out everywhere": every open session ends, this one too."""
+    st.subheader("Where you are signed in")
+    with db() as session:
+        open_now = sign_ins.my_sign_ins(session, me)
+    zone = ZoneInfo(me.timezone)
+    st.dataframe(
+        [
+            {
+                "Where": "This browser" if s.this_one else "Elsewhere",
+                "How": "Single sign-on" if s.kind == "sso" else "Password",
+                "Signed in": f"{s.started_at.astimezone(zone):%a %d %b %H:%M}",
+                "Last used": f"{s.last_used_at.astimezone(zone):%a %d %b %H:%M}",
+            }
+            for s in open_now
+        ],
+        hide_index=True,
+        width="stretch",
+    )
     st.write(
         "Signed in on a shared computer and not sure you signed out? This ends every sign-in of yours, "
         "on every device and browser, this one too."

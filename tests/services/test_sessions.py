@@ -16,6 +16,7 @@ from db.models import AuditEvent, SignInSession, utcnow
 from tests.conftest import PASSWORD, token
 from tracker.audit import AuditKind
 from tracker.errors import ValidationError
+from tracker.queries import sessions as sign_ins
 from tracker.queries.program import Settings
 from tracker.services import auth, people, sessions, settings
 from tracker.services.sessions import COOKIE, HANDOFF_VALID
@@ -203,3 +204,16 @@ def test_session_settings_are_checked_on_the_server(db, administrator, idle, hou
     wanted = replace(Settings(), idle_timeout_minutes=idle, session_lifetime_hours=hours)
     with pytest.raises(ValidationError, match=words):
         settings.update_settings(db, administrator, wanted)
+
+
+def test_my_open_sign_ins_are_the_live_ones_and_mark_this_one(db, clinician, make_person):
+    here, elsewhere, ended, idle = (sessions.start(db, clinician, now=T0) for _ in range(4))
+    sessions.start(db, make_person("Olga Other"), now=T0)  # somebody else's
+    sessions.end(db, replace(clinician, session_id=ended.session_id), now=T0)
+    for session_id in (here.session_id, elsewhere.session_id):
+        auth.signed_in(db, session_id=session_id, now=T0 + timedelta(minutes=20))  # in use; `idle` is not
+    me = replace(clinician, session_id=here.session_id)
+    listed = sign_ins.my_sign_ins(db, me, now=T0 + timedelta(minutes=40))
+    assert sorted(s.this_one for s in listed) == [False, True]  # here and elsewhere; not ended, not idle
+    assert {s.kind for s in listed} == {"password"}
+    assert all(s.last_used_at == T0 + timedelta(minutes=20) for s in listed)
