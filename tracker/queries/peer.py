@@ -21,7 +21,7 @@ from tracker.domain import Actor, as_utc
 from tracker.errors import NotAllowed
 from tracker.notify import WORDING, NotificationKind
 from tracker.policy import Action, Resource
-from tracker.services.boundary import authorize, not_yours
+from tracker.services.boundary import about_conversation, authorize, not_yours
 from tracker.validation import is_id
 
 MEETING_MINUTES = 30
@@ -107,11 +107,12 @@ def my_conversations(db: Session, actor: Actor) -> list[Conversation]:
 def conversation(db: Session, actor: Actor, match_id: int) -> Conversation:
     """One conversation of mine (either side); refused — and audited — for anyone else's."""
     match = db.get(Match, match_id) if is_id(match_id) else None
-    parties = frozenset() if match is None else frozenset({match.request.seeker_id, match.supporter_id} - {None})
-    authorize(db, actor, Action.READ_REQUEST, Resource("conversation", parties=parties or frozenset({-1})))
-    if match is None:
+    authorize(db, actor, Action.READ_REQUEST, about_conversation(match))
+    mine = (c for c in my_conversations(db, actor) if match and match.request_id == c.request_id)
+    found = next(mine, None)
+    if found is None:
         raise NotAllowed(not_yours(Resource("conversation")))
-    return next(c for c in my_conversations(db, actor) if c.match_id == match.id or c.request_id == match.request_id)
+    return found
 
 
 def invitation(db: Session, actor: Actor, match_id: int) -> bytes:

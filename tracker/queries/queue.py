@@ -19,7 +19,7 @@ from tracker.match_score import blocking_rule, pair_score
 from tracker.policy import Action
 from tracker.queries.match_input import matching_input
 from tracker.queries.program import program_settings
-from tracker.services.boundary import action, authorize
+from tracker.services.boundary import about_pair, action, authorize
 from tracker.validation import is_id
 
 WAITING = ("open", "proposed")
@@ -90,7 +90,7 @@ def review_queue(db: Session, actor: Actor, *, now: datetime | None = None) -> Q
 
 def alternatives(db: Session, actor: Actor, match_id: int, *, now: datetime | None = None) -> list[Alternative]:
     """Other supporters allowed for a proposed pair's request, best first, each with its reasons."""
-    authorize(db, actor, Action.DECIDE_MATCH)
+    authorize(db, actor, Action.DECIDE_MATCH, about_pair(db, match_id))
     now = now or utcnow()
     match = db.get(Match, match_id) if is_id(match_id) else None
     if match is None:

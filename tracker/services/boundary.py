@@ -38,12 +38,21 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import AuditEvent, FormSubmission, Person
+from db.models import AuditEvent, FormSubmission, Match, Person
 from tracker.audit import AuditRecord
 from tracker.domain import Actor
 from tracker.errors import Conflict, HistorySealed, NotAllowed, ValidationError
-from tracker.policy import ACCOUNT_SETUP, POLICY, PRIVATE_HISTORY, Action, Resource, can, reaches_for_someone_else
-from tracker.validation import clean_token
+from tracker.policy import (
+    ACCOUNT_SETUP,
+    POLICY,
+    PRIVATE_HISTORY,
+    Action,
+    Resource,
+    Scope,
+    can,
+    reaches_for_someone_else,
+)
+from tracker.validation import clean_token, is_id
 
 NO_ACCESS = "You do not have access to this. If you think you should, ask your administrator."
 SEALED = (
@@ -56,6 +65,28 @@ EXPIRED_FORM = "This form has expired. Please reload the page and try again."
 def not_yours(resource: Resource) -> str:
     """The same words for 'not yours' and 'missing': nobody learns whether someone else's thing exists."""
     return f"That {resource.kind} does not exist or is not yours."
+
+
+def about_person(person_id: object) -> Resource | None:
+    """What an administrator's or a coordinator's action on one person is about: anyone without
+    the role who reaches for it is refused, and the attempt is audited against that person."""
+    return Resource("person", owner_id=person_id) if is_id(person_id) else None
+
+
+def about_pair(db: Session, match_id: object) -> Resource | None:
+    """What a coordinator's decision on a pair is about: the seeker's request. Anyone else reaching
+    for it — the proposed supporter too — is refused and audited against the seeker."""
+    match = db.get(Match, match_id) if is_id(match_id) else None
+    return Resource("pair", owner_id=match.request.seeker_id) if match is not None else None
+
+
+def about_conversation(match: Match | None) -> Resource:
+    """A conversation concerns its two people once approved; a proposal, or a pair that ended before
+    it was met, concerns only the seeker (the supporter was never told, or is no longer in it)."""
+    if match is None or match.status in ("proposed", "declined", "withdrawn"):
+        return Resource("conversation", owner_id=match.request.seeker_id if match is not None else None)
+    parties = {p for p in (match.request.seeker_id, match.supporter_id) if p is not None}
+    return Resource("conversation", parties=frozenset(parties))
 
 
 @dataclass
@@ -84,13 +115,17 @@ def authorize(db: Session, actor: Actor | None, action: Action, resource: Resour
         raise NotAllowed("Please choose your own password first.")
     if actor is not None and actor.history_sealed and action in PRIVATE_HISTORY:
         raise HistorySealed(SEALED)
+    # The words never tell whether the thing exists: someone else's entry, request or conversation
+    # and a missing one get "does not exist or is not yours"; an action the role does not allow gets
+    # "no access" whether or not the person it names exists.
+    about_a_thing = resource is not None and POLICY[action].scope in (Scope.OWN, Scope.PARTY)
+    words = not_yours(resource) if about_a_thing else NO_ACCESS
     if reaches_for_someone_else(actor, resource):
         assert actor is not None and resource is not None
         db.rollback()
         _write_audit(db, actor, [AuditRecord.refused(f"{action.value}: {resource.kind}", resource.owner_id)])
         db.commit()
-        raise NotAllowed(not_yours(resource))
-    raise NotAllowed(NO_ACCESS)
+    raise NotAllowed(words)
 
 
 @contextmanager

@@ -17,7 +17,7 @@ from tracker.domain import Actor, as_utc
 from tracker.errors import NotAllowed, ValidationError
 from tracker.notify import NotificationKind, notify
 from tracker.policy import Action, Resource
-from tracker.services.boundary import action, not_yours
+from tracker.services.boundary import about_conversation, action, not_yours
 from tracker.services.queue import decline
 from tracker.validation import clean_helpful, clean_line, clean_load, clean_meeting_time, is_id
 
@@ -29,7 +29,7 @@ def propose_time(db: Session, actor: Actor, match_id: int, when: datetime, *, no
     """Either person proposes a meeting time; the other is asked to accept it."""
     now = now or utcnow()
     match = _find(db, match_id)
-    with action(db, actor, Action.ACT_IN_CONVERSATION, resource=_resource(match)) as act:
+    with action(db, actor, Action.ACT_IN_CONVERSATION, resource=about_conversation(match)) as act:
         match = _active(match, ("approved", "scheduled"), "A time can be proposed only before the meeting.")
         when = clean_meeting_time(when, now=now)
         match.meeting_at, match.meeting_proposed_by_id, match.meeting_accepted = when, actor.id, False
@@ -42,7 +42,7 @@ def propose_time(db: Session, actor: Actor, match_id: int, when: datetime, *, no
 def accept_time(db: Session, actor: Actor, match_id: int) -> None:
     """The other person accepts the proposed time: the conversation is scheduled."""
     match = _find(db, match_id)
-    with action(db, actor, Action.ACT_IN_CONVERSATION, resource=_resource(match)) as act:
+    with action(db, actor, Action.ACT_IN_CONVERSATION, resource=about_conversation(match)) as act:
         match = _active(match, ("approved", "scheduled"), "This conversation has no time to accept.")
         if match.meeting_at is None:
             raise ValidationError("No meeting time has been proposed yet.")
@@ -60,7 +60,7 @@ def accept_time(db: Session, actor: Actor, match_id: int) -> None:
 def decline_as_supporter(db: Session, actor: Actor, match_id: int, *, reason: str) -> None:
     """The supporter cannot take this conversation after all; the request goes back to the queue."""
     match = _find(db, match_id)
-    with action(db, actor, Action.ACT_IN_CONVERSATION, resource=_resource(match)) as act:
+    with action(db, actor, Action.ACT_IN_CONVERSATION, resource=about_conversation(match)) as act:
         match = _active(match, ("approved", "scheduled"), "This conversation can no longer be declined.")
         if match.supporter_id != actor.id:
             raise ValidationError("Only the supporter can decline a conversation; you can withdraw your request.")
@@ -73,7 +73,7 @@ def seeker_feedback(
 ) -> None:
     """The seeker's load after (0-10) and how helpful it was (1-5): once, after the meeting time."""
     match = _find(db, match_id)
-    with action(db, actor, Action.ACT_IN_CONVERSATION, resource=_resource(match)) as act:
+    with action(db, actor, Action.ACT_IN_CONVERSATION, resource=about_conversation(match)) as act:
         match = _ready_for_feedback(match, now or utcnow())
         if match.request.seeker_id != actor.id:
             raise ValidationError("This feedback form is for the person who asked for the conversation.")
@@ -90,7 +90,7 @@ def supporter_feedback(
 ) -> None:
     """The supporter's own load after (0-10), and whether they would like support themselves."""
     match = _find(db, match_id)
-    with action(db, actor, Action.ACT_IN_CONVERSATION, resource=_resource(match)) as act:
+    with action(db, actor, Action.ACT_IN_CONVERSATION, resource=about_conversation(match)) as act:
         match = _ready_for_feedback(match, now or utcnow())
         if match.supporter_id != actor.id:
             raise ValidationError("This feedback form is for the supporter.")
@@ -122,15 +122,6 @@ def _ready_for_feedback(match: Match | None, now: datetime) -> Match:
 
 def _find(db: Session, match_id: int) -> Match | None:
     return db.get(Match, match_id) if is_id(match_id) else None
-
-
-def _resource(match: Match | None) -> Resource:
-    """A conversation concerns its two people once approved; a proposal concerns only the seeker."""
-    if match is None or match.status in ("proposed", "declined", "withdrawn"):
-        seeker = match.request.seeker_id if match is not None else None
-        return Resource(CONVERSATION, owner_id=seeker)
-    parties = {p for p in (match.request.seeker_id, match.supporter_id) if p is not None}
-    return Resource(CONVERSATION, parties=frozenset(parties))
 
 
 def _active(match: Match | None, states: tuple[str, ...], refusal: str) -> Match:

@@ -19,7 +19,7 @@ from tracker.errors import ValidationError
 from tracker.passwords import hash_password, temporary_password
 from tracker.policy import Action
 from tracker.services import sessions
-from tracker.services.boundary import action
+from tracker.services.boundary import about_person, action
 from tracker.validation import clean_email, clean_name, clean_profession, is_id
 
 INVITATION_VALID = timedelta(days=7)
@@ -89,7 +89,7 @@ def update_person(
     supervisor_id: int | None,
 ) -> None:
     """Set name, roles, unit, profession and supervisor. Repeating the same update changes nothing."""
-    with action(db, actor, Action.UPDATE_PERSON) as act:
+    with action(db, actor, Action.UPDATE_PERSON, resource=about_person(person_id)) as act:
         person = _person(db, person_id)
         old_name = person.display_name
         display_name = clean_name(display_name)
@@ -125,7 +125,7 @@ def update_person(
 
 def set_person_active(db: Session, actor: Actor, person_id: int, *, active: bool) -> None:
     """Deactivate (cannot sign in; their data stays) or reactivate an account."""
-    with action(db, actor, Action.SET_PERSON_ACTIVE) as act:
+    with action(db, actor, Action.SET_PERSON_ACTIVE, resource=about_person(person_id)) as act:
         person = _person(db, person_id)
         if person.active == bool(active):
             act.already_done = True
@@ -151,7 +151,7 @@ def reset_password(db: Session, actor: Actor, person_id: int, *, token: str) -> 
     reset. A person with private data finds it sealed until they unseal it with their previous
     password (services/auth.py) — so the administrator who knows the temporary one reads nothing.
     """
-    with action(db, actor, Action.RESET_PASSWORD, token=token) as act:
+    with action(db, actor, Action.RESET_PASSWORD, resource=about_person(person_id), token=token) as act:
         if act.already_done:
             return None
         person = _person(db, person_id)
@@ -180,7 +180,7 @@ def unlock_sign_in(db: Session, actor: Actor, person_id: int) -> None:
     Only an administrator can do this, so a guesser who reached the lock cannot simply wait it
     out; the person usually asks after they see the "locked" message. Unlocking an account with
     no failures changes nothing and is not audited."""
-    with action(db, actor, Action.UNLOCK_SIGN_IN) as act:
+    with action(db, actor, Action.UNLOCK_SIGN_IN, resource=about_person(person_id)) as act:
         person = _person(db, person_id)
         if not person.failed_sign_ins:
             act.already_done = True

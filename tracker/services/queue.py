@@ -22,7 +22,9 @@ from tracker.match_score import PairScore, pair_score
 from tracker.notify import NotificationKind, notify
 from tracker.policy import Action
 from tracker.queries.match_input import USES_CAPACITY, engine_proposals, matching_input, month_start
-from tracker.services.boundary import action
+from tracker.services.boundary import about_pair, action
+from tracker.services.requests import find as find_request
+from tracker.services.requests import resource as request_resource
 from tracker.validation import clean_line, is_id
 
 
@@ -57,7 +59,7 @@ def propose_matches(db: Session, actor: Actor, *, now: datetime | None = None) -
 
 def approve(db: Session, actor: Actor, match_id: int) -> None:
     """Approve one proposed pair: both people are told and can agree on a time."""
-    with action(db, actor, Action.DECIDE_MATCH) as act:
+    with action(db, actor, Action.DECIDE_MATCH, resource=about_pair(db, match_id)) as act:
         match = _match_in(db, match_id, ("proposed",), "Only a proposed pair can be approved.")
         _approve(db, match, actor)
         act.done(match.id, audit=_about(db, AuditKind.MATCH_APPROVED, match))
@@ -79,7 +81,7 @@ def approve_all(db: Session, actor: Actor) -> int:
 def swap_supporter(db: Session, actor: Actor, match_id: int, supporter_id: int, *, now: datetime | None = None) -> None:
     """Give a proposed pair another supporter, who must be allowed under every hard rule."""
     now = now or utcnow()
-    with action(db, actor, Action.DECIDE_MATCH) as act:
+    with action(db, actor, Action.DECIDE_MATCH, resource=about_pair(db, match_id)) as act:
         match = _match_in(db, match_id, ("proposed",), "Only a proposed pair can get another supporter.")
         if match.supporter_id == supporter_id:
             act.already_done = True
@@ -97,7 +99,7 @@ def swap_supporter(db: Session, actor: Actor, match_id: int, supporter_id: int, 
 def decline_pair(db: Session, actor: Actor, match_id: int, *, reason: str) -> None:
     """Decline a proposed or approved pair with a reason: the request goes back to open and this
     pair is never proposed again."""
-    with action(db, actor, Action.DECIDE_MATCH) as act:
+    with action(db, actor, Action.DECIDE_MATCH, resource=about_pair(db, match_id)) as act:
         reason = clean_line(reason, required=True)
         match = _match_in(db, match_id, ("proposed", "approved"), "This pair can no longer be declined.")
         was_approved = match.status == "approved"
@@ -109,7 +111,8 @@ def decline_pair(db: Session, actor: Actor, match_id: int, *, reason: str) -> No
 
 def decline_request(db: Session, actor: Actor, request_id: int, *, reason: str) -> None:
     """Decline a request that peer support cannot serve (for example, it needs other help)."""
-    with action(db, actor, Action.DECIDE_MATCH) as act:
+    about = request_resource(find_request(db, request_id))
+    with action(db, actor, Action.DECIDE_MATCH, resource=about) as act:
         reason = clean_line(reason, required=True)
         request = db.get(SupportRequest, request_id) if is_id(request_id) else None
         if request is None or request.status not in ("open", "proposed"):

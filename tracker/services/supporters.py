@@ -11,7 +11,7 @@ from tracker.audit import AuditKind, AuditRecord
 from tracker.domain import Actor
 from tracker.errors import ValidationError
 from tracker.policy import Action
-from tracker.services.boundary import action
+from tracker.services.boundary import about_person, action
 from tracker.validation import clean_tag_ids, is_int
 
 CAPACITY_RANGE = range(1, 9)  # conversations a month
@@ -48,7 +48,7 @@ def set_paused(db: Session, actor: Actor, *, paused: bool) -> None:
 
 def mark_trained(db: Session, actor: Actor, person_id: int, *, trained: bool) -> None:
     """A coordinator records that a supporter completed (or no longer holds) the training."""
-    with action(db, actor, Action.MARK_SUPPORTER_TRAINED) as act:
+    with action(db, actor, Action.MARK_SUPPORTER_TRAINED, resource=about_person(person_id)) as act:
         profile = db.get(SupporterProfile, person_id) if is_int(person_id) else None
         if profile is None:
             raise ValidationError("That person has not offered to support peers.")
