@@ -41,6 +41,7 @@ from tests.e2e.conftest import (
 )
 from tracker import throttle
 from tracker.queries import entries as entry_queries
+from tracker.services import sessions
 
 pytestmark = pytest.mark.e2e
 
@@ -173,6 +174,14 @@ def port_of(server: Server) -> str:
     return server.base.rsplit(":", 1)[1]
 
 
+def wait_for_session_cookie(context: BrowserContext, base: str, timeout: float = 10.0) -> None:
+    """The page hands the sign-in over to the app's cookie route right after signing in."""
+    deadline = time.monotonic() + timeout
+    while not any(c["name"] == sessions.COOKIE for c in context.cookies(base)):
+        assert time.monotonic() < deadline, "the session cookie was never set through nginx"
+        time.sleep(0.1)
+
+
 def recent(server: Server, person) -> list[entry_queries.Entry]:
     with server.session() as session:
         return entry_queries.recent(session, server.actor(person), limit=100)
@@ -249,6 +258,28 @@ def test_sign_in_throttling_holds_across_replicas(cluster, browser):
         second.close()
 
 
+def test_a_sign_in_holds_on_the_other_replica_and_a_sign_out_ends_it_on_both(cluster, browser):
+    person = cluster.replicas["replica1"].new_person("Sam Session")
+    context = cluster.context(browser, "replica1")
+    try:
+        page = context.new_page()
+        sign_in(page, cluster.base, person.email, person.password, path="log")
+        wait_for_session_cookie(context, cluster.base)
+        context.add_cookies([{"name": ROUTE_COOKIE, "value": "replica2", "url": cluster.base}])
+        open_app(page, cluster.base + "/log")  # the other replica now: the session cookie is all it has
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+        expect(main(page).get_by_role("heading", name="Log an interaction")).to_be_visible()
+        assert_no_exception(page)
+
+        click(page.get_by_role("button", name="Sign out"))
+        context.add_cookies([{"name": ROUTE_COOKIE, "value": "replica1", "url": cluster.base}])
+        open_app(page, cluster.base + "/log")  # back on the first replica: signed out there too
+        expect(main(page).get_by_role("button", name="Sign in", exact=True)).to_be_visible()
+        assert page.get_by_role("button", name="Sign out").count() == 0
+    finally:
+        context.close()
+
+
 def test_stopping_a_replica_loses_no_saved_data_and_the_person_goes_on_through_the_other(cluster, browser):
     replica1, replica2 = cluster.replicas["replica1"], cluster.replicas["replica2"]
     person = replica2.new_person("Sol Survivor")
@@ -257,12 +288,12 @@ def test_stopping_a_replica_loses_no_saved_data_and_the_person_goes_on_through_t
         page = context.new_page()
         sign_in(page, cluster.base, person.email, person.password, path="log")
         log_one(page, "+1 A bit fulfilling")
+        wait_for_session_cookie(context, cluster.base)
         replica1.stop()  # mid-session: the page is open, its WebSocket goes down
 
         page.goto(cluster.base + "/log", wait_until="commit")  # nginx now sends this browser to replica2
         wait_for_app(page)
-        if page.get_by_role("button", name="Sign out").count() == 0:  # a new session on the other replica
-            submit_sign_in(page, person.email, person.password)
+        # A new Streamlit session on the other replica, the same sign-in session from the database.
         expect(page.get_by_role("button", name="Sign out")).to_be_visible()
         expect(entry_lines(page)).to_have_count(1)  # what was saved through replica1 is there
         log_one(page, "-1 A bit draining")
