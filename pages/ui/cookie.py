@@ -11,8 +11,8 @@ HttpOnly one. So `streamlit_app.py` serves the app as an `st.App` with this one 
 
 Both answer 204 with no body, or 403 for a request that is not from the app's own pages: the
 browser must say so (`Sec-Fetch-Site: same-origin` when it sends that header, and an `Origin`
-equal to the host asked for), and the body must be JSON, which a cross-site form cannot send
-without a CORS preflight that the app never answers. With the SameSite=Lax cookie this makes the
+equal to the host asked for), and a POST's body must be JSON, which a cross-site form cannot
+send without a CORS preflight that the app never answers. With the SameSite=Lax cookie this makes the
 route unusable from another site (login CSRF included).
 
 The page side: after a sign-in, `hand_over_cookie` renders a few lines of script (`st.html` with
@@ -20,6 +20,14 @@ JavaScript allowed, run in the page itself) that post the handoff code, on every
 session is claimed — a run cut short by a page switch simply hands it over in the next one. After
 signing out, `drop_cookie` asks for the cookie to be cleared. The code and the session id are the
 only values written into the script; the cookie's value never reaches the page.
+
+Why this way, measured on Streamlit 1.67: `st.context.cookies` holds what the browser sent when
+its websocket connected, so a cookie set later counts from the next page load (until then the
+browser session keeps the session's id in `st.session_state`); a script in `st.html` runs once,
+when its element first appears, not again on reruns with the same body. Cookie components write
+`document.cookie`, which can never be HttpOnly; a plain HTML sign-in form posting to the route
+would take the sign-in (throttling words, first run, single sign-on) out of Streamlit. So the
+form stays a Streamlit form and only a one-time code crosses to the route.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The Streamlit side of sessions: one migrated engine per process, the signed-in person, flashes.
 
 The person comes from a server-side sign-in session (tracker/services/sessions.py) on every run.
-The browser's cookie for it is set and cleared by the app's own routes (pages/ui/cookie_routes.py);
-`hand_over_cookie` and `drop_cookie` write the few lines of script that call them.
+The browser's cookie for it is set and cleared by the app's own route; `pages/ui/cookie.py` holds
+the route and the few lines of page script that call it.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def current_actor() -> Actor | None:
             forget()  # this browser session was signed in: the next person starts clean
         else:  # the cookie no longer works; a browser session connects with one, so look once
             st.session_state[COOKIE_TRIED_KEY] = True
-            st.session_state[FORGET_KEY] = found.session_id or 0
+            st.session_state.setdefault(FORGET_KEY, found.session_id or 0)  # a sign-out's own comes first
         st.session_state[ENDED_KEY] = found
         return None
     st.session_state[SESSION_KEY] = found.actor.session_id
