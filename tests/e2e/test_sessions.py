@@ -31,6 +31,7 @@ from tests.e2e.conftest import (
     sign_in,
     sign_in_form_only,
     sign_out,
+    submit_sign_in,
     wait_for_app,
 )
 from tracker.domain import InteractionDraft
@@ -130,6 +131,22 @@ def test_sign_out_ends_the_session_and_the_old_cookie_opens_nothing(seeded_serve
         sign_in_form_only(stolen)
     finally:
         thief.close()
+
+
+def test_signing_in_again_after_a_reload_and_out_again_clears_the_new_cookie(seeded_server, context, page):
+    """The page connected with the first cookie; signing out must drop the cookie the browser holds now."""
+    person = seeded_server.new_person("Sven Second")
+    sign_in(page, seeded_server.base, person.email, person.password)
+    first = session_cookie(context)["value"]
+    reload(page)  # signed in through the cookie
+    signed_in_on_log(page)
+    sign_out(page)
+    no_session_cookie(context)
+    submit_sign_in(page, person.email, person.password)
+    assert session_cookie(context)["value"] != first
+    sign_out(page)
+    sign_in_form_only(page)
+    no_session_cookie(context)
 
 
 def test_sign_out_everywhere_ends_the_other_browsers_session(seeded_server, browser, context, page):
