@@ -1,5 +1,5 @@
 """The command line: `python -m tracker migrate | create-admin | demo [--bulk] | evaluate-warning | evaluate-program |
-outcomes | send-notifications | check | backup | restore`. Same services as the app.
+outcomes | send-notifications | check | backup | restore | bench`. Same services as the app.
 
 Passwords never come from the command line (other users of the machine see it in the process
 list and the shell keeps it in its history): `create-admin` and `demo` read one from an environment
@@ -18,6 +18,9 @@ from tracker.errors import SharedLoadError
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # its own options and help (bench/run.py)
+        return _bench(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m tracker", description="Shared Load command line")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser(
@@ -83,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     restore = commands.add_parser("restore", help="replace everything in the database with a backup")
     restore.add_argument("path", type=Path)
     restore.add_argument("--force", action="store_true", help="replace a database that has people in it")
+    commands.add_parser("bench", help="run every benchmark and print its figures (python -m tracker bench --help)")
     args = parser.parse_args(argv)
 
     try:
@@ -155,6 +159,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+def _bench(argv: list[str]) -> int:
+    """`python -m tracker bench …`: the benchmarks live in bench/ beside tracker/, at the repository root."""
+    root = str(Path(__file__).resolve().parents[1])
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from bench.run import main as bench
+
+    return bench(argv)
 
 
 ADMIN_PASSWORD_VARIABLE = "SHARED_LOAD_ADMIN_PASSWORD"
