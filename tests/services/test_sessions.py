@@ -217,3 +217,25 @@ def test_my_open_sign_ins_are_the_live_ones_and_mark_this_one(db, clinician, mak
     assert sorted(s.this_one for s in listed) == [False, True]  # here and elsewhere; not ended, not idle
     assert {s.kind for s in listed} == {"password"}
     assert all(s.last_used_at == T0 + timedelta(minutes=20) for s in listed)
+
+
+def test_the_sweep_removes_sessions_over_for_a_day_and_keeps_the_rest(db, clinician, administrator):
+    from tracker.services.sweeps import run_sweeps
+
+    live = signed_in_with_cookie(db, clinician)  # used a moment ago: kept
+    ended_today = signed_in_with_cookie(db, clinician)
+    sessions.end(db, who(db, ended_today, T0), now=T0)  # over, but less than a day: kept
+    old_start = T0 - timedelta(days=3)
+    signed_in_with_cookie(db, administrator, now=old_start)  # past its lifetime for two days: removed
+    ended_long_ago = signed_in_with_cookie(db, clinician, now=old_start)
+    sessions.end(db, who(db, ended_long_ago, old_start), now=old_start)  # removed
+    before = db.scalar(select(text("count(*)")).select_from(SignInSession))
+    assert before == 4
+
+    report = run_sweeps(db, now=T0 + timedelta(minutes=1))
+    assert report.sessions_removed == 2
+    db.expire_all()
+    left = db.scalars(select(SignInSession.person_id)).all()
+    assert sorted(left) == [clinician.id, clinician.id]
+    assert who(db, live, T0 + timedelta(minutes=1)).id == clinician.id
+    assert run_sweeps(db, now=T0 + timedelta(minutes=2)).sessions_removed == 0
