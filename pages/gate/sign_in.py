@@ -38,6 +38,7 @@ def render_sso_callback() -> None:
                 email_verified=st.user.get("email_verified"),
                 issuer=st.user.get("iss"),
                 subject=st.user.get("sub"),
+                name=st.user.get("name"),
                 trust_email=os.environ.get("SSO_TRUSTS_EMAIL", "").lower() in ("1", "true", "yes"),
             )
             _remember_timezone(session, signed_in)

@@ -78,3 +78,7 @@ def test_single_sign_on_creates_clinicians_only_when_the_program_says_so(db, adm
     assert auth.sign_in_with_sso(db, email=None, issuer=who["issuer"], subject="n1").id == created.id
     with pytest.raises(SignInFailed):  # an unverified e-mail still creates nothing
         auth.sign_in_with_sso(db, email="other@example.org", email_verified="true", issuer=who["issuer"], subject="n2")
+    odd = auth.sign_in_with_sso(  # a name we would refuse from a person does not refuse the sign-in
+        db, email="odd.one@example.org", email_verified=True, issuer=who["issuer"], subject="n3", name="Odd\x00One"
+    )
+    assert odd.display_name == "odd.one"

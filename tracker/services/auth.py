@@ -237,7 +237,7 @@ def _create_from_sso(db: Session, *, email: str, name: str | None, issuer: str, 
     """The program lets single sign-on create clinicians: a verified identity we have not seen
     becomes a clinician account, linked to the provider's (issuer, subject), with no password."""
     clean_address = clean_email(email)
-    display_name = clean_name(name) if isinstance(name, str) and name.strip() else clean_address.split("@")[0]
+    display_name = _provider_name(name) or clean_address.split("@")[0]
     with action(db, None, Action.CREATE_FROM_SSO) as act:
         person = Person(
             email=clean_address,
@@ -251,6 +251,15 @@ def _create_from_sso(db: Session, *, email: str, name: str | None, issuer: str, 
         db.flush()
         act.done(person.id, audit=AuditRecord.about_person(AuditKind.PERSON_CREATED_BY_SSO, person))
     return replace(to_actor(person), must_change_password=False)
+
+
+def _provider_name(name: object) -> str | None:
+    """The name the identity provider gives, if it is one we would accept from a person; a name
+    we would refuse (too long, control characters) is not worth refusing the sign-in over."""
+    try:
+        return clean_name(name) if isinstance(name, str) and name.strip() else None
+    except ValidationError:
+        return None
 
 
 def current_actor(db: Session, person_id: int) -> Actor | None:
