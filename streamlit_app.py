@@ -22,6 +22,7 @@ from pages.ui import cookie
 from pages.ui.menu import show_menu
 from pages.ui.navigation import URL_PATHS, landing_page, page, pages_for
 from pages.ui.session import ENDED_KEY, current_actor, db, just_signed_in, show_flash, sign_out
+from pages.ui.style import apply_style
 from pages.ui.text import literal
 from tracker.domain import Role
 from tracker.errors import SharedLoadError
@@ -50,6 +51,7 @@ def signed_in_navigation(roles: frozenset[Role]) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="Shared Load", page_icon=":material/favorite:", layout="centered")
+    apply_style()  # signed in or not: focus rings, primary buttons in the dark theme
     with db() as session:
         first_run = auth.needs_first_administrator(session)
     if first_run:

@@ -43,17 +43,4 @@ def show_menu(sections: dict[str, list[PageSpec]]) -> None:
             st.markdown(f"**{section}**")
             for spec in specs:
                 st.page_link(page(spec.module), label=spec.title, icon=spec.icon)
-    st.html(_focus_ring_css() + _CLOSE_ON_PHONE_JS, unsafe_allow_javascript=True)
-
-
-def _focus_ring_css() -> str:
-    """A page link's keyboard focus in Streamlit 1.67 is only a slightly darker background, which
-    tests/e2e/test_keyboard.py could not tell from none (no outline, no shadow, no border); the
-    current page's own background hides it further. An outline in the theme's primary colour, as
-    on buttons, shows where the focus is on every page link."""
-    primary = st.get_option("theme.primaryColor") or "#27695c"
-    return (
-        "<style>"
-        f'[data-testid="stPageLink-NavLink"]:focus-visible {{ outline: 2px solid {primary}; outline-offset: 1px; }}'
-        "</style>"
-    )
+    st.html(_CLOSE_ON_PHONE_JS, unsafe_allow_javascript=True)  # the focus ring is in pages/ui/style.py

@@ -292,9 +292,10 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-def new_context(browser: Browser, viewport: dict = DESKTOP) -> BrowserContext:
-    """A context whose pages watch the app's websocket (`click` and `rerun_after` rely on it)."""
-    context = browser.new_context(viewport=viewport, locale="en-GB", timezone_id="Europe/London")
+def new_context(browser: Browser, viewport: dict = DESKTOP, **options) -> BrowserContext:
+    """A context whose pages watch the app's websocket (`click` and `rerun_after` rely on it);
+    `options` go to Playwright (`color_scheme="dark"`, `device_scale_factor=2`)."""
+    context = browser.new_context(viewport=viewport, locale="en-GB", timezone_id="Europe/London", **options)
     context.set_default_timeout(APP_TIMEOUT_MS)
     context.add_init_script(_WATCH_SOCKET_JS)
     return context
