@@ -44,9 +44,16 @@ def _unshowable(text: str, allowed: str = "") -> bool:
     return any(c not in allowed and unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") for c in text)
 
 
+def is_plain(value: object, *, max_chars: int) -> bool:
+    """Text of 1 to max_chars characters with nothing that cannot be stored or shown (no NUL, no
+    control or format characters): safe to compare with a column, or to store."""
+    return isinstance(value, str) and 0 < len(value) <= max_chars and not _unshowable(value)
+
+
 def is_id(value: object) -> bool:
-    """A row id a form could hold: a positive integer that fits the database's column."""
-    return is_int(value) and 0 < value < 2**63  # type: ignore[operator]
+    """A row id a form could hold: a positive integer that fits the database's column (INTEGER:
+    32 bits on PostgreSQL, where a larger one is an error, not a missing row)."""
+    return is_int(value) and 0 < value < 2**31  # type: ignore[operator]
 
 
 def is_int(value: object) -> bool:
@@ -66,7 +73,7 @@ def clean_interaction(draft: InteractionDraft, *, today: date, usable_tag_ids: s
     entry when editing), so a retired or invented tag id is refused.
     """
     clean_token(draft.token)
-    if not isinstance(draft.occurred_on, date):
+    if not isinstance(draft.occurred_on, date) or isinstance(draft.occurred_on, datetime):
         raise ValidationError("Please choose the date of the interaction.")
     if draft.occurred_on > today:
         raise ValidationError("The date cannot be in the future.")
@@ -78,13 +85,15 @@ def clean_interaction(draft: InteractionDraft, *, today: date, usable_tag_ids: s
         )
     if draft.time_of_day is not None and draft.time_of_day not in TIMES_OF_DAY:
         raise ValidationError("The time of day must be morning, afternoon, evening or night.")
-    tag_ids = tuple(dict.fromkeys(draft.tag_ids or ()))
-    if any(not is_int(t) or t not in usable_tag_ids for t in tag_ids):
+    if not isinstance(draft.tag_ids, (tuple, list)) or not all(is_int(t) for t in draft.tag_ids):
+        raise ValidationError("Please choose the tags from the list.")
+    tag_ids = tuple(dict.fromkeys(draft.tag_ids))
+    if any(t not in usable_tag_ids for t in tag_ids):
         raise ValidationError("One of the chosen tags is not available any more. Please choose again.")
     for answer in (draft.felt_trusted, draft.showed_humanity):
         if answer is not None and (not is_int(answer) or answer not in TRUST_ANSWERS):
             raise ValidationError("Please answer the trust questions with No, Somewhat or Yes.")
-    note = clean_note(draft.note, save_anyway=draft.save_anyway)
+    note = clean_note(draft.note, save_anyway=clean_bool(draft.save_anyway))
     return CleanInteraction(
         occurred_on=draft.occurred_on,
         rating=draft.rating,
@@ -115,9 +124,25 @@ def clean_note(note: str | None, *, save_anyway: bool) -> str | None:
 
 
 def clean_email(email: object) -> str:
-    if not isinstance(email, str) or not EMAIL.match(email.strip()) or len(email.strip()) > 254:
+    if not isinstance(email, str) or not EMAIL.match(email.strip()) or len(email.strip()) > 254 or _unshowable(email):
         raise ValidationError("Please enter a valid e-mail address.")
     return email.strip().lower()
+
+
+def clean_bool(value: object, words: str = "Please answer yes or no.") -> bool:
+    """A yes-or-no answer: True or False, never a value that merely looks true ("no", 1, [0])."""
+    if not isinstance(value, bool):
+        raise ValidationError(words)
+    return value
+
+
+def clean_day(value: object, *, what: str = "date") -> date:
+    """A calendar day (a date, not a date and time) from EARLIEST_DATE on."""
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise ValidationError(f"Please choose the {what}.")
+    if value < EARLIEST_DATE:
+        raise ValidationError(f"The {what} cannot be before {EARLIEST_DATE:%d %B %Y}.")
+    return value
 
 
 def clean_name(name: object, *, what: str = "name", max_chars: int = 120) -> str:
@@ -164,13 +189,14 @@ def clean_request(draft: RequestDraft, *, usable_tag_ids: set[int]) -> CleanRequ
     topic_ids = clean_tag_ids(draft.topic_ids, usable_tag_ids, what="topic")
     if not topic_ids:
         raise ValidationError("Please choose at least one topic you would like to talk about.")
-    if draft.urgency not in URGENCIES:
+    if not isinstance(draft.urgency, str) or draft.urgency not in URGENCIES:
         raise ValidationError("Please choose how soon: this week, soon or when possible.")
     load = clean_load(draft.load_before)
     if not isinstance(draft.same_profession, bool) or not isinstance(draft.not_my_unit, bool):
         raise ValidationError("Please answer the preferences with yes or no.")
     line = clean_line(draft.note_for_coordinator, what="line for the coordinator")
-    if line and not draft.save_anyway and (kinds := find_identifiers(line)):
+    save_anyway = clean_bool(draft.save_anyway)
+    if line and not save_anyway and (kinds := find_identifiers(line)):
         raise PossibleIdentifier(kinds)
     return CleanRequest(topic_ids, draft.urgency, load, draft.same_profession, draft.not_my_unit, line)
 

@@ -174,13 +174,43 @@ def isolated(engine):
     own.dispose()
 
 
+@contextmanager
+def watching_writes(db: Session) -> Iterator[list[str]]:
+    """The statements that may have changed something, sent on this session's connection while
+    the block runs (no statement that writes: nothing changed, no snapshot needed)."""
+    connection = db.connection()
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, _parameters, _context, _executemany):
+        if not statement.lstrip().upper().startswith(("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "PRAGMA")):
+            seen.append(statement)
+
+    event.listen(connection, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(connection, "before_cursor_execute", note)
+
+
 def snapshot(db: Session) -> dict[str, dict[tuple, dict]]:
+    """Every row of every table, as the driver gives it (plain SQL: this runs thousands of times)."""
     db.flush()
+    connection = db.connection()
     tables = {}
+    if connection.dialect.name == "postgresql":  # one round trip: each table as a JSON array
+        names = [table.name for table in Base.metadata.sorted_tables]
+        parts = ", ".join(f"(SELECT coalesce(json_agg(t), '[]') FROM {name} t)" for name in names)
+        arrays = connection.exec_driver_sql(f"SELECT {parts}").one()
+        for table, rows in zip(Base.metadata.sorted_tables, arrays, strict=True):
+            key = [c.name for c in table.primary_key.columns]
+            tables[table.name] = {tuple(r[k] for k in key): r for r in rows}
+        return tables
     for table in Base.metadata.sorted_tables:
         key = [c.name for c in table.primary_key.columns]
-        rows = db.execute(select(table)).mappings().all()
-        tables[table.name] = {tuple(r[k] for k in key): dict(r) for r in rows}
+        result = connection.exec_driver_sql(f"SELECT * FROM {table.name}")
+        columns = list(result.keys())
+        rows = [dict(zip(columns, row, strict=True)) for row in result]
+        tables[table.name] = {tuple(r[k] for k in key): r for r in rows}
     return tables
 
 

@@ -44,6 +44,7 @@ from tracker.policy import Action
 from tracker.queries.program import program_settings
 from tracker.services.boundary import action
 from tracker.suppression import Row, View, suppress_period
+from tracker.validation import clean_day
 
 GROUPINGS = ("unit", "profession", "month")
 GOAL = 0.5  # "half the weight"
@@ -147,7 +148,8 @@ def outcome_table(db: Session, *, by: str, since: date, until: date) -> Outcomes
     """The table for one grouping, suppressed together with the other views of the period."""
     if by not in GROUPINGS:
         raise ValidationError("Group the outcomes by unit, profession or month.")
-    if not isinstance(since, date) or not isinstance(until, date) or since >= until:
+    since, until = clean_day(since, what="start of the period"), clean_day(until, what="end of the period")
+    if since >= until:
         raise ValidationError("Please choose a period whose start comes before its end.")
     settings = program_settings(db)
     asked = _asked(db, since, until)

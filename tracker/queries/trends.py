@@ -17,16 +17,19 @@ from sqlalchemy.orm import Session
 
 from db.models import Interaction, InteractionTag, Match, Person, SupportRequest, Tag
 from tracker.domain import TIMES_OF_DAY, Actor, as_utc
+from tracker.errors import ValidationError
 from tracker.policy import Action
 from tracker.queries import checkin_history as checkins
 from tracker.scoring import BURNOUT_CUTOFF, CheckInScore, crosses_cutoff
 from tracker.services.boundary import authorize
+from tracker.validation import is_int
 from tracker.warning import Assessment, DayBalance, assess
 
 PERIODS: dict[str, int | None] = {"30 days": 30, "90 days": 90, "1 year": 365, "All": None}
 MIN_TAG_ENTRIES = 3  # fewer entries say too little about a tag to rank it
 CHECKIN_FRESH_DAYS = 14  # an older check-in no longer describes how the person is now
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MAX_DAYS = 36_500  # a period longer than a working life is not a period
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,8 @@ def version(db: Session, actor: Actor) -> str:
 def my_trends(db: Session, actor: Actor, *, days: int | None) -> Trends:
     """The person's own trends over the last `days` days (None = all)."""
     authorize(db, actor, Action.READ_TRENDS)
+    if days is not None and (not is_int(days) or not 1 <= days <= MAX_DAYS):
+        raise ValidationError("Please choose a period from the list.")
     today = actor.today()
     since = today - timedelta(days=days - 1) if days else None
     rows = _daily_rows(db, actor)

@@ -40,7 +40,7 @@ from tracker.queries.program import program_settings
 from tracker.services import sessions
 from tracker.services.boundary import action
 from tracker.services.mydata import erase_private_history
-from tracker.validation import clean_email, clean_name, clean_new_password
+from tracker.validation import clean_email, clean_name, clean_new_password, is_plain
 
 PASSWORD_MAX_CHARS = 1024  # never hash an unbounded string (argon2 would, slowly)
 EXPIRED = "This temporary password has expired. Ask your administrator for a new one."
@@ -139,6 +139,7 @@ def sign_in(db: Session, *, email: str, password: str, now: datetime | None = No
     now = now or utcnow()
     typed = password if isinstance(password, str) else ""
     address = email.strip().lower() if isinstance(email, str) else ""
+    address = address if is_plain(address, max_chars=254) else ""  # no NUL in a query: PostgreSQL refuses it
     person = (
         db.scalar(
             select(Person)
@@ -210,6 +211,8 @@ def sign_in_with_sso(
     or the installation marks its provider as trusted for e-mails (`trust_email`). A person
     signed in this way never needs a local password, so no password change is asked.
     """
+    if any(claim is not None and not is_plain(claim, max_chars=255) for claim in (email, issuer, subject)):
+        raise SignInFailed(SSO_REFUSED)  # a claim that is not plain text, or longer than we store
     linked = None
     if issuer and subject:
         linked = db.scalar(select(Person).where(Person.sso_issuer == issuer, Person.sso_subject == subject))
@@ -315,7 +318,8 @@ def change_password(db: Session, actor: Actor, *, current: str, new: str, repeat
     (`actor.session_id`) goes on."""
     with action(db, actor, Action.CHANGE_PASSWORD) as act:
         person = db.get(Person, actor.id)
-        if person is None or not verify_password(person.password_hash, (current or "")[:PASSWORD_MAX_CHARS]):
+        typed = current if isinstance(current, str) else ""
+        if person is None or not verify_password(person.password_hash, typed[:PASSWORD_MAX_CHARS]):
             raise ValidationError("Your current password is not correct.")
         new = clean_new_password(new, repeated)
         if new == current:
@@ -330,7 +334,7 @@ def change_password(db: Session, actor: Actor, *, current: str, new: str, repeat
 
 def set_timezone(db: Session, actor: Actor, timezone: str) -> Actor:
     """Remember the browser's time zone so 'today' is the clinician's today."""
-    if timezone not in _known_timezones():
+    if not isinstance(timezone, str) or timezone not in _known_timezones():
         raise ValidationError("Unknown time zone.")
     with action(db, actor, Action.SET_TIMEZONE) as act:
         person = db.get(Person, actor.id)

@@ -12,7 +12,8 @@ What the boundary does, once, for every write:
 1. Asks the policy table (`tracker.policy.can`). A refusal raises `NotAllowed`; when the actor
    reached for another person's private resource, the attempt is written to the audit log first
    (in a transaction of its own, since the action itself is abandoned).
-2. Claims the form token, when the action has one: a row in `form_submissions` bound to the
+2. Claims the form token, when the action has one (then a missing or malformed token is refused
+   like an expired form): a row in `form_submissions` bound to the
    person and the kind of action. A token already claimed by the same person for the same action
    means a repeated submit: `act.already_done` is true and `act.result_id` is the first result.
    A token claimed by anyone else or for another form is refused like a forged one.
@@ -60,6 +61,7 @@ SEALED = (
     "unseal them with your previous password, or start afresh."
 )
 EXPIRED_FORM = "This form has expired. Please reload the page and try again."
+NO_FORM = object()  # an action without a form token (a form's action passes its token, always)
 
 
 def not_yours(resource: Resource) -> str:
@@ -135,14 +137,14 @@ def action(
     what: Action,
     *,
     resource: Resource | None = None,
-    token: str | None = None,
+    token: object = NO_FORM,
 ) -> Iterator[Act]:
     """Run one user action as a single transaction (see the module docstring)."""
     authorize(db, actor, what, resource)
     rule = POLICY[what]
     act = Act(actor, what)
     submission = None
-    if token is not None:
+    if token is not NO_FORM:
         token = clean_token(token)
         submission = _claim(db, actor, what, token, act)
     try:
@@ -163,7 +165,7 @@ def action(
         db.commit()
     except IntegrityError:
         db.rollback()
-        earlier = db.get(FormSubmission, token) if token is not None else None
+        earlier = db.get(FormSubmission, token) if token is not NO_FORM else None
         if earlier is None:
             raise Conflict("This was changed somewhere else at the same moment. Please reload the page.") from None
         _bound_to(earlier, actor, what)

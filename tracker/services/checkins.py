@@ -13,6 +13,7 @@ from tracker.errors import ValidationError
 from tracker.policy import Action
 from tracker.scoring import CheckInAnswers, CheckInScore, score_checkin
 from tracker.services.boundary import action
+from tracker.validation import clean_bool
 
 
 class AlreadyCheckedIn(ValidationError):
@@ -25,7 +26,10 @@ def submit(db: Session, actor: Actor, *, token: str, answers: CheckInAnswers, re
     with action(db, actor, Action.SUBMIT_CHECKIN, token=token) as act:
         if act.already_done:
             return act.result_id
+        if not isinstance(answers, CheckInAnswers):
+            raise ValidationError("Please answer the check-in's questions.")
         score = score_checkin(answers)
+        replace = clean_bool(replace, "Please confirm whether this check-in replaces this week's.")
         today = actor.today()
         year, week, _ = today.isocalendar()
         existing = db.scalar(

@@ -45,9 +45,11 @@ def delete(db: Session, actor: Actor, interaction_id: int) -> None:
     """Delete one of the actor's own entries. Deleting twice is not an error."""
     interaction = _entry(db, interaction_id)
     with action(db, actor, Action.DELETE_INTERACTION, resource=_resource(interaction)) as act:
+        if not is_id(interaction_id):  # a well-formed id may be gone already (a double tap); this never was one
+            raise NotAllowed(not_yours(Resource(ENTRY)))
         if interaction is not None:
             db.delete(interaction)
-        act.done(interaction_id if isinstance(interaction_id, int) else None)
+        act.done(interaction_id)
 
 
 def _entry(db: Session, interaction_id: int) -> Interaction | None:

@@ -17,7 +17,7 @@ from tracker.domain import Actor
 from tracker.errors import ValidationError
 from tracker.policy import Action
 from tracker.services.boundary import action
-from tracker.validation import clean_name, is_id
+from tracker.validation import clean_bool, clean_name, is_id
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def switch(db: Session, actor: Actor, kind: NamedList, row_id: int, *, on: bool)
     """Close or reopen a unit, retire or restore a tag. Switching to the state it has changes nothing."""
     with action(db, actor, Action.MANAGE_LISTS) as act:
         row = _row(db, kind, row_id)
-        if kind.is_on(row) == bool(on):
+        if kind.is_on(row) == clean_bool(on):
             act.already_done = True
             return
         kind.switch(row, bool(on))
@@ -112,7 +112,7 @@ def rename_tag(db: Session, actor: Actor, tag_id: int, *, name: str) -> None:
 
 def set_tag_retired(db: Session, actor: Actor, tag_id: int, *, retired: bool) -> None:
     """A retired tag cannot be chosen for new entries; old entries keep it."""
-    switch(db, actor, TAGS, tag_id, on=not retired)
+    switch(db, actor, TAGS, tag_id, on=not clean_bool(retired))
 
 
 def _row(db: Session, kind: NamedList, row_id: int) -> Unit | Tag:

@@ -20,7 +20,7 @@ from tracker.passwords import hash_password, temporary_password
 from tracker.policy import Action
 from tracker.services import sessions
 from tracker.services.boundary import about_person, action
-from tracker.validation import clean_email, clean_name, clean_profession, is_id
+from tracker.validation import clean_bool, clean_email, clean_name, clean_profession, is_id
 
 INVITATION_VALID = timedelta(days=7)
 RESET_VALID = timedelta(hours=72)
@@ -127,7 +127,7 @@ def set_person_active(db: Session, actor: Actor, person_id: int, *, active: bool
     """Deactivate (cannot sign in; their data stays) or reactivate an account."""
     with action(db, actor, Action.SET_PERSON_ACTIVE, resource=about_person(person_id)) as act:
         person = _person(db, person_id)
-        if person.active == bool(active):
+        if person.active == clean_bool(active):
             act.already_done = True
             return
         if not active:
@@ -206,7 +206,9 @@ def _person(db: Session, person_id: int) -> Person:
 
 def _clean_roles(roles: set[str]) -> set[str]:
     valid = {r.value for r in Role}
-    roles = set(roles or ())
+    if not isinstance(roles, (set, frozenset, list, tuple)) or not all(isinstance(r, str) for r in roles):
+        raise ValidationError("Please choose the person's roles from the list.")
+    roles = set(roles)
     if not roles:
         raise ValidationError("Please give the person at least one role.")
     if not roles <= valid:
@@ -224,6 +226,8 @@ def _check_unit(db: Session, unit_id: int | None) -> None:
 
 def _check_supervisor(db: Session, person: Person, supervisor_id: int | None) -> None:
     """A reporting line must be a chain, never a loop (matching walks it)."""
+    if supervisor_id is not None and not is_id(supervisor_id):
+        raise ValidationError("The chosen supervisor does not exist.")
     current = supervisor_id
     seen = set()
     while current is not None:

@@ -12,7 +12,7 @@ from tracker.domain import Actor
 from tracker.errors import ValidationError
 from tracker.policy import Action
 from tracker.services.boundary import about_person, action
-from tracker.validation import clean_tag_ids, is_int
+from tracker.validation import clean_bool, clean_tag_ids, is_id, is_int
 
 CAPACITY_RANGE = range(1, 9)  # conversations a month
 
@@ -42,17 +42,17 @@ def set_paused(db: Session, actor: Actor, *, paused: bool) -> None:
         profile = db.get(SupporterProfile, actor.id)
         if profile is None:
             raise ValidationError("You have not offered to support peers yet.")
-        profile.active, profile.updated_at = not paused, utcnow()
+        profile.active, profile.updated_at = not clean_bool(paused), utcnow()
         act.done(actor.id)
 
 
 def mark_trained(db: Session, actor: Actor, person_id: int, *, trained: bool) -> None:
     """A coordinator records that a supporter completed (or no longer holds) the training."""
     with action(db, actor, Action.MARK_SUPPORTER_TRAINED, resource=about_person(person_id)) as act:
-        profile = db.get(SupporterProfile, person_id) if is_int(person_id) else None
+        profile = db.get(SupporterProfile, person_id) if is_id(person_id) else None
         if profile is None:
             raise ValidationError("That person has not offered to support peers.")
-        if profile.trained == bool(trained):
+        if profile.trained == clean_bool(trained):
             act.already_done = True
             return
         profile.trained, profile.updated_at = bool(trained), utcnow()
