@@ -58,7 +58,7 @@ import tracker.queries
 import tracker.services
 from db.models import CheckIn, Interaction, InteractionTag, Match, SupportRequest
 from tests.conftest import PASSWORD
-from tests.services.organisation import Organisation, build, changes, snapshot, token
+from tests.services.organisation import Organisation, build, changes, snapshot, token, watching_writes
 from tests.services.organisation import isolated as isolated  # a fixture
 from tracker import policy
 from tracker.audit import AuditKind
@@ -639,19 +639,23 @@ def test_nobody_gets_anything_of_anyone_else_beyond_the_policy(db, administrator
             if mutate:
                 apply(session, mutate)
             asked.clear()
-            try:
-                raw = call.run(session, walk, swap=swap, missing=missing)
-                outcome = Outcome("ok", canon(raw), (), raw)
-            except SharedLoadError as error:
-                outcome = Outcome(type(error).__name__, str(error), (), error)
-            except Exception as error:  # noqa: BLE001 - a crash is a finding, reported with the rest
-                outcome = Outcome("crash", f"{type(error).__name__}: {error}", (), error)
+            with watching_writes(session) as writes:
+                outcome = attempt(call, walk, session, swap, missing)
             mine = tuple((a, r) for actor, a, r in asked if actor is not None and actor.id == walk.actor.id)
             outcome = replace(outcome, asked=mine)
-            if not watch:
-                return outcome, [], ()
+            if not watch or not writes:
+                return outcome, [], (pristine, pristine)
             after = snapshot(session)
             return outcome, changes(pristine, after), (pristine, after)
+
+    def attempt(call: Call, walk: Walk, session: Session, swap, missing) -> Outcome:
+        try:
+            raw = call.run(session, walk, swap=swap, missing=missing)
+            return Outcome("ok", canon(raw), (), raw)
+        except SharedLoadError as error:
+            return Outcome(type(error).__name__, str(error), (), error)
+        except Exception as error:  # noqa: BLE001 - a crash is a finding, reported with the rest
+            return Outcome("crash", f"{type(error).__name__}: {error}", (), error)
 
     problems: list[str] = []
     walked_calls = refused = 0
