@@ -54,6 +54,10 @@ APP_TIMEOUT_MS = 30_000
 
 expect.set_options(timeout=15_000)
 
+# The sidebar's "Sign out" button (its name may start with its icon's ligature), not Account's
+# "Sign out everywhere".
+SIGN_OUT = re.compile(r"Sign out$")
+
 
 # ---- people on the seeded server ------------------------------------------------------------
 
@@ -394,7 +398,7 @@ def sign_in(page: Page, base: str, email: str, password: str = PASSWORD, *, path
     if path:
         close_page_not_found(page)
     submit_sign_in(page, email, password)
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("button", name=SIGN_OUT)).to_be_visible()
     wait_for_app(page)
     assert_no_exception(page)
 
@@ -413,7 +417,7 @@ def sign_in_form_only(page: Page) -> None:
     expect(main(page).get_by_label("E-mail")).to_be_visible()
     expect(main(page).get_by_label("Password", exact=True)).to_be_visible()
     assert navigation(page).count() == 0, "navigation shown before signing in"
-    assert page.get_by_role("button", name="Sign out").count() == 0
+    assert page.get_by_role("button", name=SIGN_OUT).count() == 0
     assert page_not_found(page).count() == 0, "'Page not found' over the sign-in"
     assert_no_exception(page)
 
@@ -461,7 +465,7 @@ def close_sidebar(page: Page) -> None:
 
 def sign_out(page: Page) -> None:
     open_sidebar(page)
-    click(page.get_by_role("button", name="Sign out"))
+    click(page.get_by_role("button", name=SIGN_OUT))
 
 
 # The app's own navigation (pages/ui/menu.py): page links in a keyed container in the sidebar.

@@ -24,6 +24,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import (
     CLINICIAN,
     ROOT,
+    SIGN_OUT,
     close_page_not_found,
     headings,
     main,
@@ -99,7 +100,7 @@ def _look(page) -> FirstView:
             and body.get_by_role("button", name="Sign in", exact=True).count() == 1
         ),
         navigation=navigation(page).count() > 0,
-        sign_out=page.get_by_role("button", name="Sign out").count() > 0,
+        sign_out=page.get_by_role("button", name=SIGN_OUT).count() > 0,
         tables=page.locator('[data-testid="stDataFrame"], [data-testid="stTable"]').count(),
         exception=exceptions.first.inner_text() if exceptions.count() else None,
         page_not_found=notice,

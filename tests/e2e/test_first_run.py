@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
     PASSWORD,
+    SIGN_OUT,
     assert_no_exception,
     click,
     main,
@@ -41,7 +42,7 @@ def test_first_run_offers_only_the_administrator_form(fresh_server, page):
         expect(form.get_by_label(label, exact=True)).to_be_visible()
     assert navigation(page).count() == 0
     assert page.get_by_role("button", name="Sign in", exact=True).count() == 0
-    assert page.get_by_role("button", name="Sign out").count() == 0
+    assert page.get_by_role("button", name=SIGN_OUT).count() == 0
     assert_no_exception(page)
 
     form.get_by_label("Setup code", exact=True).fill("AAAA-BBBB-CCCC-DDDD")  # a visitor's guess
@@ -51,12 +52,12 @@ def test_first_run_offers_only_the_administrator_form(fresh_server, page):
     form.get_by_label("Password again", exact=True).fill(PASSWORD)
     click(form.get_by_role("button", name="Create administrator"))
     expect(form.get_by_test_id("stAlert")).to_contain_text("That setup code is not right.")
-    assert page.get_by_role("button", name="Sign out").count() == 0
+    assert page.get_by_role("button", name=SIGN_OUT).count() == 0
 
     form.get_by_label("Setup code", exact=True).fill(setup_code_in(fresh_server).lower())  # case does not matter
     click(form.get_by_role("button", name="Create administrator"))
 
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("button", name=SIGN_OUT)).to_be_visible()
     wait_for_app(page)
     expect(main(page).get_by_role("heading", name="Log an interaction")).to_be_visible()  # a clinician too
     assert {"Home", "People", "Units", "Tags", "Audit log", "Account"} <= set(nav_titles(page))

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import (
+    SIGN_OUT,
     assert_no_exception,
     main,
     navigation,
@@ -95,7 +96,7 @@ def test_sign_in_log_and_sign_out_with_the_keyboard_only(seeded_server, page):
     tab_to(page, lambda now: now["tag"] == "input" and now["name"].startswith("Password"))
     page.keyboard.type(person.password)
     rerun_after(page, lambda: page.keyboard.press("Enter"))
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("button", name=SIGN_OUT)).to_be_visible()
     wait_for_app(page)
 
     # Open Log from the navigation (the focus may start anywhere: go back to the sidebar first).

@@ -14,6 +14,7 @@ from tests.e2e.conftest import (
     DESKTOP,
     FIRST_ADMINISTRATOR,
     PHONE,
+    SIGN_OUT,
     assert_no_exception,
     click,
     close_page_not_found,
@@ -80,7 +81,7 @@ def test_every_role_sees_only_its_pages_and_each_opens_cleanly(seeded_server, pa
         assert not close_page_not_found(page), f"{title}: page not found"
         assert_no_exception(page)
         assert headings(page), f"{title} shows no heading"
-        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+        expect(page.get_by_role("button", name=SIGN_OUT)).to_be_visible()
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])
@@ -111,7 +112,7 @@ def test_clinician_cannot_open_an_admin_page_by_url(seeded_server, page):
 
     # Signing in on that URL lands the clinician on a page they may see, never on People.
     submit_sign_in(page, CLINICIAN.email, CLINICIAN.password)
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("button", name=SIGN_OUT)).to_be_visible()
     wait_for_app(page)
     close_page_not_found(page)
     assert_people_page_not_shown(page)  # a clinician lands on Log, the page they use most
@@ -130,7 +131,7 @@ def test_clinician_cannot_open_an_admin_page_by_url(seeded_server, page):
     )
     close_page_not_found(page)
     assert_lands_on_home(page)
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("button", name=SIGN_OUT)).to_be_visible()
 
 
 def assert_lands_on_home(page) -> None:

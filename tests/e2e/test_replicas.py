@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 from tests.conftest import pg_admin_url
 from tests.e2e.conftest import (
     ROOT,
+    SIGN_OUT,
     Server,
     _free_port,
     assert_no_exception,
@@ -251,7 +252,7 @@ def test_sign_in_throttling_holds_across_replicas(cluster, browser):
         open_app(other, cluster.base)
         submit_sign_in(other, person.email, person.password)  # the right password, on the other replica
         expect(main(other).get_by_test_id("stAlert")).to_contain_text("Too many failed sign-ins for this account")
-        assert other.get_by_role("button", name="Sign out").count() == 0
+        assert other.get_by_role("button", name=SIGN_OUT).count() == 0
         assert_no_exception(other)
     finally:
         first.close()
@@ -267,15 +268,15 @@ def test_a_sign_in_holds_on_the_other_replica_and_a_sign_out_ends_it_on_both(clu
         wait_for_session_cookie(context, cluster.base)
         context.add_cookies([{"name": ROUTE_COOKIE, "value": "replica2", "url": cluster.base}])
         open_app(page, cluster.base + "/log")  # the other replica now: the session cookie is all it has
-        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+        expect(page.get_by_role("button", name=SIGN_OUT)).to_be_visible()
         expect(main(page).get_by_role("heading", name="Log an interaction")).to_be_visible()
         assert_no_exception(page)
 
-        click(page.get_by_role("button", name="Sign out"))
+        click(page.get_by_role("button", name=SIGN_OUT))
         context.add_cookies([{"name": ROUTE_COOKIE, "value": "replica1", "url": cluster.base}])
         open_app(page, cluster.base + "/log")  # back on the first replica: signed out there too
         expect(main(page).get_by_role("button", name="Sign in", exact=True)).to_be_visible()
-        assert page.get_by_role("button", name="Sign out").count() == 0
+        assert page.get_by_role("button", name=SIGN_OUT).count() == 0
     finally:
         context.close()
 
@@ -294,7 +295,7 @@ def test_stopping_a_replica_loses_no_saved_data_and_the_person_goes_on_through_t
         page.goto(cluster.base + "/log", wait_until="commit")  # nginx now sends this browser to replica2
         wait_for_app(page)
         # A new Streamlit session on the other replica, the same sign-in session from the database.
-        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+        expect(page.get_by_role("button", name=SIGN_OUT)).to_be_visible()
         expect(entry_lines(page)).to_have_count(1)  # what was saved through replica1 is there
         log_one(page, "-1 A bit draining")
         assert sorted(e.rating for e in recent(replica2, person)) == [-1, 1]

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from db.models import SignInSession, utcnow
 from tests.e2e.conftest import (
+    SIGN_OUT,
     assert_no_exception,
     click,
     main,
@@ -68,7 +69,7 @@ def reload(page: Page) -> None:
 
 def signed_in_on_log(page: Page) -> None:
     expect(main(page).get_by_role("heading", name="Log an interaction")).to_be_visible()
-    expect(page.get_by_role("button", name="Sign out")).to_be_attached()
+    expect(page.get_by_role("button", name=SIGN_OUT)).to_be_attached()
     assert_no_exception(page)
 
 

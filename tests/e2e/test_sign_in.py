@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import (
     CLINICIAN,
     FIRST_ADMINISTRATOR,
+    SIGN_OUT,
     assert_no_exception,
     main,
     new_context,
@@ -52,7 +53,7 @@ def test_sign_out_returns_to_sign_in(seeded_server, page):
     assert "Log an interaction" not in main(page).inner_text()
     # Signing in again works in the same browser tab.
     submit_sign_in(page, CLINICIAN.email, CLINICIAN.password)
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("button", name=SIGN_OUT)).to_be_visible()
     assert_no_exception(page)
 
 

@@ -33,6 +33,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import (
+    SIGN_OUT,
     Person,
     Server,
     _free_port,
@@ -259,7 +260,7 @@ def test_single_sign_on_signs_in_a_known_clinician_and_out_again(sso_server, pro
     signed_in_as_clinician(page)
 
     open_sidebar(page)
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name=SIGN_OUT).click()
     end_session_at_provider(page, sso_server, provider)
     sign_in_form_only(page)
     expect(main(page).get_by_role("button", name="Sign in with single sign-on")).to_be_visible()
