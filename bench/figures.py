@@ -42,7 +42,7 @@ def log_interaction(context: Context) -> Figure:
     from tracker.domain import InteractionDraft
     from tracker.services import auth, interactions
 
-    count = int(context.option("log_count", 200 if context.quick else 1000))
+    count = int(context.option("log_count", 500 if context.quick else 2000))
     with scratch(context.backend, "log") as url:
         engine, factory = open_database(url, announce=False)
         try:
@@ -87,7 +87,8 @@ def log_interaction(context: Context) -> Figure:
         service_median_seconds=median(service_times),
         bare_median_seconds=median(bare_times),
     )
-    return _with_measured(figure, f"{figure.measured} (n = {count} each)")
+    medians = f"medians {ms(median(service_times))} vs {ms(median(bare_times))}"
+    return _with_measured(figure, f"{figure.measured} ({medians}; n = {count} each)")
 
 
 def concurrent_writers(context: Context) -> Figure:

@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interactions", type=int, help="rows in the large database (quick: 300,000 / 1,000,000)")
     parser.add_argument("--people", type=int, help="filler clinicians in the large database (default 10,000)")
     parser.add_argument("--repeat", type=int, help="repetitions of each timed comparison")
-    parser.add_argument("--log-count", type=int, help="saves timed by the log figure (quick 200, full 1,000)")
+    parser.add_argument("--log-count", type=int, help="saves timed by the log figure (quick 500, full 2,000)")
     args = parser.parse_args(argv)
     # AppTest renders outside a server: Streamlit would warn about the missing runtime on every one.
     os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")

@@ -122,7 +122,7 @@ def test_the_log_figure_through_the_command_line(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-3000:]
     row = next(line for line in done.stdout.splitlines() if line.startswith("log an interaction (SQLite)"))
-    assert "service p95" in row and "(n = 5 each)" in row and "≤ 2×" in row
+    assert "service p95" in row and "n = 5 each)" in row and "≤ 2×" in row
     assert row.split()[-1] in ("pass", "short")
     (path,) = results.glob("*-quick.json")
     (figure,) = json.loads(path.read_text())["figures"]
