@@ -5,19 +5,18 @@ bench makes is named `shared_load_bench_*`. Scratch databases are dropped when t
 The large database (`large`) is kept between runs on PostgreSQL, because filling it is the slow
 part: a later run that finds it filled to the same size reuses it and says so.
 
-The large database holds an organisation loaded by the bulk demo loader (`python -m tracker demo
---bulk`, tracker/demo_bulk.py: the three demo accounts, units, reporting lines, entries, check-ins,
-supporters, about one request a clinician a year) when it exists, else the small demo plus filler
-clinicians written with set-based SQL (`INSERT … SELECT` over a generated series: entries, one
-request each in the last year, most met and rated, every twentieth a trained supporter);
-`organisation()` is the one place that decides. Then two bench clinicians: one with 3 years × 5
-entries a day and tags (`heavy@bench.example`), one with none (`empty@bench.example`). Every
-account that can sign in has the password `PASSWORD`.
+The large database holds the bulk demo organisation (`python -m tracker demo --bulk`,
+tracker/demo_bulk.py: the three demo accounts, units, reporting lines, entries, check-ins,
+supporters, about one request a clinician a year, conversations), then two bench clinicians: one
+with 3 years × 5 entries a day and tags (`heavy@bench.example`), one with none
+(`empty@bench.example`). Every account that can sign in has the password `PASSWORD`.
+
+Scratch databases get "filler" clinicians written with set-based SQL (`INSERT … SELECT` over a
+generated series), with entries, trained supporters and open requests as a figure needs them.
 """
 
 from __future__ import annotations
 
-import math
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -40,8 +39,6 @@ HEAVY_EMAIL, EMPTY_EMAIL = "heavy@bench.example", "empty@bench.example"
 DAYS, PER_DAY = 3 * 365, 5  # the heavy person: 3 years × 5 entries a day
 PROFESSIONS = ("physician", "nurse", "resident", "allied health", "therapist")
 UNITS = ("Bench ICU", "Bench Emergency", "Bench Surgery", "Bench Medicine", "Bench Paediatrics", "Bench Oncology")
-SUPPORTER_EVERY = 20  # in the large database, every 20th filler is a trained supporter
-BULK_LOADER, SQL_LOADER = "python -m tracker demo --bulk", "small demo + set-based SQL"
 
 Log = Callable[[str], None]
 
@@ -62,11 +59,8 @@ class Backend:
 
 @dataclass(frozen=True)
 class Size:
-    people: int  # filler clinicians (each asks once in the last year)
-    interactions: int  # at least this many rows in `interactions`
-
-    def per_filler(self, already: int) -> int:
-        return max(1, math.ceil((self.interactions - already) / self.people))
+    people: int  # in the organisation
+    interactions: int  # rows in `interactions` (the bulk loader's people log a random number: about)
 
 
 @dataclass(frozen=True)
@@ -81,7 +75,6 @@ class Large:
     reused: bool
     kept: bool  # stays after the run (PostgreSQL)
     fill_seconds: float
-    loader: str
 
 
 def postgres_reachable(url: str) -> bool:
@@ -184,7 +177,7 @@ def large(backend: Backend, size: Size, log: Log, *, mode: str) -> Large:
             found = _filled(factory, size)
             if found is None:
                 raise RuntimeError("the large database was filled but does not hold what was asked for")
-        heavy, empty, total, people, requests, mine, loader = found
+        heavy, empty, total, people, requests, mine = found
     finally:
         engine.dispose()
     return Large(
@@ -198,12 +191,11 @@ def large(backend: Backend, size: Size, log: Log, *, mode: str) -> Large:
         reused=reused,
         kept=kept,
         fill_seconds=0.0 if reused else time.perf_counter() - started,
-        loader=loader,
     )
 
 
 def _filled(factory: sessionmaker[Session], size: Size) -> tuple | None:
-    """(heavy, empty, interactions, people, requests, heavy's entries, loader) when filled to `size`."""
+    """(heavy, empty, interactions, people, requests, heavy's entries) when filled to `size`."""
     with factory() as db:
         heavy = db.scalar(select(Person.id).where(Person.email == HEAVY_EMAIL))
         empty = db.scalar(select(Person.id).where(Person.email == EMPTY_EMAIL))
@@ -217,8 +209,7 @@ def _filled(factory: sessionmaker[Session], size: Size) -> tuple | None:
             return None
         requests = db.scalar(select(func.count()).select_from(SupportRequest))
         mine = db.scalar(select(func.count()).select_from(Interaction).where(Interaction.person_id == heavy))
-        sql = db.scalar(select(Person.id).where(Person.email.like("filler%")).limit(1)) is not None
-    return heavy, empty, total, people, requests, mine, SQL_LOADER if sql else BULK_LOADER
+    return heavy, empty, total, people, requests, mine
 
 
 def _make_room(engine: Engine, factory: sessionmaker[Session], url: str, *, ours: bool) -> None:
@@ -237,40 +228,23 @@ def _make_room(engine: Engine, factory: sessionmaker[Session], url: str, *, ours
     recreate(engine)
 
 
-def organisation(engine: Engine, factory: sessionmaker[Session], size: Size, log: Log, *, label: str) -> str:
-    """Fill an empty, migrated database with an organisation of `size`, then add the two bench
-    clinicians. The bulk demo loader (`python -m tracker demo --bulk`, tracker/demo_bulk.py) is used
-    where it exists; without it, the small demo plus set-based filler SQL. Returns which was used."""
-    try:
-        from tracker.demo_bulk import fill_bulk_demo
-    except ImportError:
-        fill_bulk_demo = None
-    started = time.perf_counter()
-    if fill_bulk_demo is not None:
-        days = 1095 if size.interactions >= 5_000_000 else 365
-        per_day = size.interactions / (size.people * days)
-        with factory() as db:
-            written = fill_bulk_demo(db, password=PASSWORD, people=size.people, days=days, per_day=per_day, seed=7)
-        rate = written.interactions / max(written.interaction_seconds, 1e-9)
-        log(
-            f"  {label}: bulk demo, {written.people:,} people, {written.interactions:,} interactions over {days} days, "
-            f"{written.requests:,} requests in {written.seconds:.0f} s ({rate:,.0f} interactions/s)"
-        )
-        loader = BULK_LOADER
-    else:
-        from tracker.demo import fill_demo
-
-        with factory() as db:
-            fill_demo(db, password=PASSWORD, people=40, days=90, seed=7)
-            already = db.scalar(select(func.count()).select_from(Interaction)) + DAYS * PER_DAY
-        fillers(engine, size.people, per_person=size.per_filler(already), log=log, label=label)
-        with engine.begin() as conn:
-            supporters(conn, every=SUPPORTER_EVERY)
-            history_requests(conn, every=SUPPORTER_EVERY)
-        log(f"  {label}: demo organisation and fillers (set-based SQL) in {time.perf_counter() - started:.0f} s")
-        loader = SQL_LOADER
+def organisation(engine: Engine, factory: sessionmaker[Session], size: Size, log: Log, *, label: str) -> None:
+    """Fill an empty, migrated database: the bulk demo organisation of `size` (`python -m tracker demo
+    --bulk`: over 3 years for the full size, over one year for the quick ones, so that the year of
+    outcomes holds about one request per clinician), then the two bench clinicians."""
     from tracker.demo import ADMIN_EMAIL
+    from tracker.demo_bulk import fill_bulk_demo
 
+    days = 1095 if size.interactions >= 5_000_000 else 365
+    with factory() as db:
+        written = fill_bulk_demo(
+            db, password=PASSWORD, people=size.people, days=days, per_day=size.interactions / (size.people * days)
+        )
+    rate = written.interactions / max(written.interaction_seconds, 1e-9)
+    log(
+        f"  {label}: bulk demo, {written.people:,} people, {written.interactions:,} interactions over {days} days, "
+        f"{written.requests:,} requests in {written.seconds:.0f} s ({rate:,.0f} interactions/s)"
+    )
     with factory() as db:
         administrator = _actor(db, ADMIN_EMAIL)
         heavy = invite(db, administrator, HEAVY_EMAIL, "Heavy Bench", roles={"clinician"})
@@ -278,7 +252,6 @@ def organisation(engine: Engine, factory: sessionmaker[Session], size: Size, log
     with engine.begin() as conn:
         entries(conn, heavy.id, DAYS * PER_DAY, tags=True)
     analyze(engine)
-    return loader
 
 
 def _actor(db: Session, email: str):
@@ -396,37 +369,14 @@ def fillers(
         return ids
     step = max(1, chunk_rows // per_person)
     total, started = people * per_person, time.perf_counter()
-    with _without_person_day_index(engine, total):
-        for start in range(0, people, step):
-            with engine.begin() as conn:
-                low, high = first + start, first + min(people, start + step) - 1
-                _insert_entries(conn, f"SELECT id AS pid FROM people WHERE id BETWEEN {low} AND {high}", per_person)
-            done = (min(people, start + step)) * per_person
-            rate = done / max(time.perf_counter() - started, 1e-9)
-            log(f"  {label}: {done:,} / {total:,} filler entries ({rate:,.0f} rows/s)")
+    for start in range(0, people, step):
+        with engine.begin() as conn:
+            low, high = first + start, first + min(people, start + step) - 1
+            _insert_entries(conn, f"SELECT id AS pid FROM people WHERE id BETWEEN {low} AND {high}", per_person)
+        done = (min(people, start + step)) * per_person
+        rate = done / max(time.perf_counter() - started, 1e-9)
+        log(f"  {label}: {done:,} / {total:,} filler entries ({rate:,.0f} rows/s)")
     return ids
-
-
-@contextmanager
-def _without_person_day_index(engine: Engine, rows: int) -> Iterator[None]:
-    """On PostgreSQL, for millions of rows, the (person, day, rating) index is built once afterwards
-    from its own definition, instead of being kept up to date row by row."""
-    if engine.dialect.name != "postgresql" or rows < 2_000_000:
-        yield
-        return
-    with engine.begin() as conn:
-        definition = conn.scalar(
-            text("SELECT indexdef FROM pg_indexes WHERE tablename = 'interactions' AND indexname = :n"),
-            {"n": "ix_interactions_person_day"},
-        )
-        if definition:
-            conn.execute(text("DROP INDEX ix_interactions_person_day"))
-    try:
-        yield
-    finally:
-        if definition:
-            with engine.begin() as conn:
-                conn.execute(text(definition))
 
 
 def person(conn: Connection, email: str, name: str, roles: tuple[str, ...]) -> int:
@@ -496,52 +446,6 @@ def _topics_for_new_requests(conn: Connection, since_id: int) -> None:
     )
 
 
-def history_requests(conn: Connection, *, every: int) -> None:
-    """One request per filler within the last 360 days: 5 % withdrawn, 5 % expired, 5 % declined,
-    5 % approved, 5 % met, the rest closed; met, closed and approved ones are matched with a
-    supporter of another block of fillers and, when met or closed, rated by both sides."""
-    dialect = conn.dialect.name
-    i = _filler_index()
-    status = (
-        f"CASE {i} % 20 WHEN 1 THEN 'withdrawn' WHEN 2 THEN 'expired' WHEN 3 THEN 'declined' "
-        "WHEN 4 THEN 'approved' WHEN 5 THEN 'met' ELSE 'closed' END"
-    )
-    created = hours_from(dialect, _now(dialect), f"-(24 * ({i} % 360) + ({i} % 24) + 1)")
-    matched = f"({i} % 20) NOT IN (1, 2, 3)"
-    approved = f"CASE WHEN {matched} THEN {hours_from(dialect, created, f'1 + {i} % 48')} END"
-    ended = f"CASE WHEN ({i} % 20) NOT IN (1, 2, 3, 4) THEN {hours_from(dialect, created, f'100 + {i} % 48')} END"
-    before = conn.scalar(text("SELECT coalesce(max(id), 0) FROM support_requests"))
-    conn.execute(
-        text(
-            _request_columns() + f"SELECT p.id, {status}, "
-            f"CASE {i} % 3 WHEN 0 THEN 'this_week' WHEN 1 THEN 'soon' ELSE 'when_possible' END, "
-            f"{i} % 4 = 0, {i} % 2 = 0, 5 + {i} % 5, p.unit_id, p.profession, {created}, {approved}, {ended} "
-            "FROM people p WHERE p.email LIKE 'filler%'"
-        ),
-        _times(),
-    )
-    _topics_for_new_requests(conn, before)
-    fillers_count = conn.scalar(text("SELECT count(*) FROM people WHERE email LIKE 'filler%'"))
-    blocks = max(1, math.ceil(fillers_count / every))
-    supporter = (
-        f"(SELECT min(id) FROM people WHERE email LIKE 'filler%') + {every} * ((({i} / {every}) + 1) % {blocks})"
-    )
-    rated = "r.status IN ('met', 'closed')"
-    conn.execute(
-        text(
-            "INSERT INTO matches (request_id, supporter_id, status, score, reasons, proposed_at, approved_at,"
-            " meeting_accepted, meeting_version, seeker_load_after, seeker_helpful, seeker_feedback_at,"
-            " supporter_load_after, supporter_feedback_at) "
-            f"SELECT r.id, {supporter}, r.status, 0, 'bench history', r.created_at, r.approved_at, {rated}, 0, "
-            f"CASE WHEN {rated} THEN (r.load_before * (3 + {i} % 5)) / 10 END, "
-            f"CASE WHEN {rated} THEN 2 + {i} % 4 END, CASE WHEN {rated} THEN r.ended_at END, "
-            f"CASE WHEN {rated} THEN 2 + {i} % 5 END, CASE WHEN {rated} THEN r.ended_at END "
-            f"FROM support_requests r JOIN people p ON p.id = r.seeker_id "
-            f"WHERE r.id > {before} AND r.status IN ('approved', 'met', 'closed')"
-        )
-    )
-
-
 def open_requests(conn: Connection, count: int, *, every: int) -> None:
     """`count` open requests, one each from the first fillers who are not supporters, asked 1 to 71
     hours ago."""
@@ -571,7 +475,3 @@ def analyze(engine: Engine) -> None:
 
 def today() -> date:
     return datetime.now(UTC).date()
-
-
-def a_year_ago() -> date:
-    return today() - timedelta(days=365)

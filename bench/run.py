@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", choices=list(FIGURES), metavar="NAME", help=f"of {', '.join(FIGURES)}")
     parser.add_argument("--results-dir", type=Path, default=RESULTS, help="where the JSON goes (default bench/results)")
     parser.add_argument("--interactions", type=int, help="rows in the large database (quick: 300,000 / 1,000,000)")
-    parser.add_argument("--people", type=int, help="filler clinicians in the large database (default 10,000)")
+    parser.add_argument("--people", type=int, help="people in the large database (default 10,000)")
     parser.add_argument("--repeat", type=int, help="repetitions of each timed comparison")
     parser.add_argument("--log-count", type=int, help="saves timed by the log figure (quick 500, full 2,000)")
     args = parser.parse_args(argv)
@@ -324,7 +324,6 @@ def write_results(
                 "reused": found.reused,
                 "kept": found.kept,
                 "fill_seconds": round(found.fill_seconds, 1),
-                "loader": found.loader,
             }
             for label, found in (larges or {}).items()
         },
