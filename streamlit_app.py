@@ -6,13 +6,15 @@ convenience, never the protection.
 
 This file is also the server: `streamlit run streamlit_app.py` finds `app` below (an `st.App`,
 which Streamlit 1.67 serves with uvicorn after importing this module as `streamlit_app`) and adds
-the session cookie's route (pages/ui/cookie.py). Each browser session then runs this file as
+the session cookie's route (pages/ui/cookie.py) and, for as long as the server runs, the sweeps
+(tracker/sweeper.py). Each browser session then runs this file as
 `__main__`, which is all the `__name__` test below tells apart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 import streamlit as st
 
@@ -21,9 +23,10 @@ from pages.me import account
 from pages.ui import cookie
 from pages.ui.menu import show_menu
 from pages.ui.navigation import URL_PATHS, landing_page, page, pages_for
-from pages.ui.session import ENDED_KEY, current_actor, db, just_signed_in, show_flash, sign_out
+from pages.ui.session import ENDED_KEY, current_actor, db, db_outside_a_run, just_signed_in, show_flash, sign_out
 from pages.ui.style import apply_style
 from pages.ui.text import literal
+from tracker import sweeper
 from tracker.domain import Role
 from tracker.errors import SharedLoadError
 from tracker.services import auth
@@ -118,4 +121,16 @@ def _sign_out() -> None:
 if __name__ == "__main__":
     main()
 else:
-    app = st.App(__file__, routes=cookie.routes(st.get_option("server.baseUrlPath") or ""))
+
+    @asynccontextmanager
+    async def _sweeping(_app: st.App) -> AsyncIterator[None]:
+        """While the server runs, the time-driven steps run too (tracker/sweeper.py)."""
+        interval = sweeper.interval_from_env()
+        running = sweeper.Sweeper(db_outside_a_run, interval).start() if interval else None
+        try:
+            yield None
+        finally:
+            if running is not None:
+                running.stop()
+
+    app = st.App(__file__, routes=cookie.routes(st.get_option("server.baseUrlPath") or ""), lifespan=_sweeping)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from db.models import AuditEvent, Match, Notification, OutboxMessage, SupportRequest, utcnow
 from tests.conftest import token
@@ -374,3 +374,30 @@ def test_a_proposed_request_past_the_response_target_is_still_overdue(db, coordi
     decisions.propose_matches(db, coordinator)
     [waiting] = queue.review_queue(db, coordinator).requests
     assert waiting.status == "proposed" and waiting.overdue
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_sweep_skips_its_round_while_another_replica_sweeps(db, seeker, topics, database_url):
+    """Replicas sweep on their own (tracker/sweeper.py); on PostgreSQL one sweep runs at a time."""
+    from sqlalchemy import create_engine, text
+
+    from tracker.services.sweeps import SWEEP_LOCK, run_sweeps
+
+    request_id = ask(db, seeker, list(topics.values())[:1])
+    db.execute(
+        update(SupportRequest).where(SupportRequest.id == request_id).values(created_at=utcnow() - timedelta(days=60))
+    )
+    db.commit()
+    other_replica = create_engine(database_url)
+    try:
+        with other_replica.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SWEEP_LOCK})
+            assert run_sweeps(db).skipped
+            assert db.get(SupportRequest, request_id).status == "open"
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SWEEP_LOCK})
+        report = run_sweeps(db)
+    finally:
+        other_replica.dispose()
+    assert not report.skipped and report.expired == 1
+    db.expire_all()
+    assert db.get(SupportRequest, request_id).status == "expired"

@@ -1,8 +1,10 @@
 """Time-driven steps nobody clicks: expiring stale requests, feedback due, overdue requests, and the
 reminders people chose (services/reminders.py).
 
-Run by the notification sender on every round and before the coordinator's queue is shown; each
-run is idempotent (a notification already sent for the same request and person is not repeated).
+Run by the notification sender on every round and by every app server every few minutes
+(tracker/sweeper.py); each run is idempotent (a notification already sent for the same request and
+person is not repeated). On PostgreSQL a transaction-level advisory lock lets one sweep run at a
+time: a replica that finds another replica sweeping skips its round.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, exists, or_, select
+from sqlalchemy import delete, exists, or_, select, text
 from sqlalchemy.orm import Session
 
 from db.models import Match, Notification, Person, RoleGrant, SignInSession, SupportRequest, utcnow
@@ -29,6 +31,10 @@ class SweepReport:
     overdue: int
     reminders: int = 0
     sessions_removed: int = 0
+    skipped: bool = False  # another sweep held the lock (PostgreSQL)
+
+
+SWEEP_LOCK = 0x5348_4C53  # the advisory lock's key: "SHLS"
 
 
 # An ended session's row is kept a day (the person's "where you are signed in" list shows live
@@ -40,6 +46,11 @@ def run_sweeps(db: Session, *, now: datetime | None = None) -> SweepReport:
     now = now or utcnow()
     settings = program_settings(db)
     with action(db, None, Action.RUN_SWEEPS) as act:
+        if db.get_bind().dialect.name == "postgresql" and not db.scalar(
+            text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": SWEEP_LOCK}
+        ):
+            act.done()
+            return SweepReport(expired=0, feedback_due=0, overdue=0, skipped=True)
         stale = db.scalars(
             select(SupportRequest).where(
                 SupportRequest.status == "open",
