@@ -64,3 +64,18 @@ def test_erase_deletes_only_my_data_and_audits_that_it_happened(db, clinician, m
     event = db.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
     assert (event.action, event.target_id) == ("personal data erased", clinician.id)
     assert event.detail is None
+
+
+def test_export_lists_my_sign_ins_and_never_their_secrets(db, clinician, make_person):
+    from db.models import SignInSession
+    from tracker.services import sessions
+
+    started = sessions.start(db, clinician)
+    cookie = sessions.claim(db, started.handoff).token
+    sessions.start(db, make_person("Olly Other"))
+    everything = json.loads(zipfile.ZipFile(io.BytesIO(my_data.export(db, clinician))).read("my-data.json"))
+    [mine] = everything["sign_ins"]
+    assert mine["how"] == "password" and mine["ended_at"] is None
+    stored = db.get(SignInSession, started.session_id)
+    raw = json.dumps(everything)
+    assert cookie not in raw and started.handoff not in raw and stored.token_hash not in raw

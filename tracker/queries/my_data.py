@@ -7,7 +7,17 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import CheckIn, Interaction, Match, Person, ReminderPreference, ReminderSent, SupportRequest, Unit
+from db.models import (
+    CheckIn,
+    Interaction,
+    Match,
+    Person,
+    ReminderPreference,
+    ReminderSent,
+    SignInSession,
+    SupportRequest,
+    Unit,
+)
 from tracker.domain import Actor
 from tracker.export import build_zip
 from tracker.policy import Action
@@ -80,6 +90,7 @@ def export(db: Session, actor: Actor) -> bytes:
     }
     asked, supported = _peer_support(db, actor)
     reminders = _reminders(db, actor)
+    sign_ins = _sign_ins(db, actor)
     return build_zip(
         {
             "interactions": (INTERACTION_COLUMNS, entries),
@@ -95,8 +106,28 @@ def export(db: Session, actor: Actor) -> bytes:
             "requests": asked,
             "conversations_supported": supported,
             "reminders": reminders,
+            "sign_ins": sign_ins,
         },
     )
+
+
+def _sign_ins(db: Session, actor: Actor) -> list[dict]:
+    """Where and when I signed in, as the server keeps it (a day after a session ends, it is gone):
+    how, since when, last used, until when, and how it ended. Never the cookie or its hash."""
+    rows = db.scalars(
+        select(SignInSession).where(SignInSession.person_id == actor.id).order_by(SignInSession.created_at)
+    )
+    return [
+        {
+            "how": row.kind,
+            "signed_in_at": row.created_at,
+            "last_used_at": row.last_used_at,
+            "expires_at": row.expires_at,
+            "ended_at": row.ended_at,
+            "ended_because": row.end_reason,
+        }
+        for row in rows
+    ]
 
 
 def _reminders(db: Session, actor: Actor) -> dict:
