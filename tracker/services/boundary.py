@@ -39,6 +39,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from db.engine import one_writer
 from db.models import AuditEvent, FormSubmission, Match, Person
 from tracker.audit import AuditRecord
 from tracker.domain import Actor
@@ -140,39 +141,40 @@ def action(
     token: object = NO_FORM,
 ) -> Iterator[Act]:
     """Run one user action as a single transaction (see the module docstring)."""
-    authorize(db, actor, what, resource)
-    rule = POLICY[what]
-    act = Act(actor, what)
-    submission = None
-    if token is not NO_FORM:
-        token = clean_token(token)
-        submission = _claim(db, actor, what, token, act)
-    try:
-        yield act
-        if act.already_done:
+    with one_writer(db.get_bind()):  # SQLite: this process's actions take turns (db/engine.py)
+        authorize(db, actor, what, resource)
+        rule = POLICY[what]
+        act = Act(actor, what)
+        submission = None
+        if token is not NO_FORM:
+            token = clean_token(token)
+            submission = _claim(db, actor, what, token, act)
+        try:
+            yield act
+            if act.already_done:
+                db.rollback()
+                return
+            if not act.finished:
+                raise RuntimeError(f"{what.value}: the action ended without act.done()")
+            if rule.audited and not act.audits:
+                raise RuntimeError(f"{what.value}: an audited action needs an audit record")
+            if act.audits:
+                _write_audit(db, actor, act.audits)
+            if rule.private and actor is not None:
+                db.execute(update(Person).where(Person.id == actor.id).values(data_version=Person.data_version + 1))
+            if submission is not None:
+                submission.result_id = act.result_id
+            db.commit()
+        except IntegrityError:
             db.rollback()
-            return
-        if not act.finished:
-            raise RuntimeError(f"{what.value}: the action ended without act.done()")
-        if rule.audited and not act.audits:
-            raise RuntimeError(f"{what.value}: an audited action needs an audit record")
-        if act.audits:
-            _write_audit(db, actor, act.audits)
-        if rule.private and actor is not None:
-            db.execute(update(Person).where(Person.id == actor.id).values(data_version=Person.data_version + 1))
-        if submission is not None:
-            submission.result_id = act.result_id
-        db.commit()
-    except IntegrityError:
-        db.rollback()
-        earlier = db.get(FormSubmission, token) if token is not NO_FORM else None
-        if earlier is None:
-            raise Conflict("This was changed somewhere else at the same moment. Please reload the page.") from None
-        _bound_to(earlier, actor, what)
-        act.already_done, act.result_id = True, earlier.result_id
-    except BaseException:
-        db.rollback()
-        raise
+            earlier = db.get(FormSubmission, token) if token is not NO_FORM else None
+            if earlier is None:
+                raise Conflict("This was changed somewhere else at the same moment. Please reload the page.") from None
+            _bound_to(earlier, actor, what)
+            act.already_done, act.result_id = True, earlier.result_id
+        except BaseException:
+            db.rollback()
+            raise
 
 
 def _claim(db: Session, actor: Actor | None, what: Action, token: str, act: Act) -> FormSubmission | None:
