@@ -89,9 +89,10 @@ def one_writer(bind: Engine | Connection) -> AbstractContextManager:
     SQLite lets one transaction write at a time, and a writer that finds it taken polls until its
     busy timeout; the polling is not fair, so under many writers one can lose the race again and
     again and reach its caller as "database is locked" (measured: 20 threads x 200 entries on the
-    loaded 2-core machine, one writer in 4,000 gave up after 15 s). Within the process, threads wait
-    their turn on this lock instead, in order; the busy timeout still covers other processes (the
-    notification sender, the command line). Reentrant: an action inside another one goes on."""
+    loaded 2-core machine, one writer in 4,000 gave up after 15 s). Within the process, threads block
+    on this lock instead of polling, and the holder never meets another writer of the process; the
+    busy timeout still covers other processes (the notification sender, the command line).
+    Reentrant: an action inside another one goes on."""
     if bind.dialect.name != "sqlite":
         return nullcontext()
     key = os.path.abspath(bind.engine.url.database or ":memory:")
