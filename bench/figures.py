@@ -326,7 +326,7 @@ def coordinator_queue(context: Context) -> Figure:
     the small page only (it loads every module) and --quick times the big page once."""
     from tracker.services import auth
 
-    repeat = int(context.option("queue_repeat", 1 if context.quick else 5))
+    repeat = int(context.option("repeat", 1 if context.quick else 5))
     query_repeat = max(3, repeat)
     with scratch(context.backend, "queue_big") as big_url, scratch(context.backend, "queue_small") as small_url:
         coordinators = {url: _queue_database(url, n) for url, n in ((big_url, QUEUE_BIG), (small_url, QUEUE_SMALL))}
