@@ -305,3 +305,22 @@ def test_early_warning_button_opens_the_ask_page(db, clinician):
     button(at, "Ask for a shared-load conversation").click().run()
     assert not at.exception
     assert at.title[0].value == "Ask for a conversation"
+
+
+def test_queue_shows_requests_a_page_at_a_time(open_page, db, make_person, coordinator, topics):
+    from pages.coordination.queue import PAGE_SIZE
+
+    seekers = [make_person(f"Seeker {i}") for i in range(PAGE_SIZE + 3)]
+    asked = [ask(db, seeker, topics["Patient death"]) for seeker in seekers]
+    at = open_page("coordination.queue", coordinator)
+    assert not at.exception
+    shown = [m.value for m in at.markdown if m.value.startswith("**Request ")]
+    assert len(shown) == PAGE_SIZE and f"**Request {asked[0]}**" in shown[0]  # longest waiting first
+    assert f"Requests 1–{PAGE_SIZE} of {len(asked)}" in texts(at)
+    assert button(at, "Previous").disabled and not button(at, "Next").disabled
+    button(at, "Next").click().run()
+    shown = [m.value for m in at.markdown if m.value.startswith("**Request ")]
+    assert [s.split("**")[1] for s in shown] == [f"Request {i}" for i in asked[PAGE_SIZE:]]
+    assert "Page 2 of 2" in texts(at) and button(at, "Next").disabled
+    button(at, "Previous").click().run()
+    assert len([m for m in at.markdown if m.value.startswith("**Request ")]) == PAGE_SIZE
