@@ -46,23 +46,26 @@ a 2-core development machine shared with other test runs, so figures move by 10-
   before solving, so the expanded matrix holds no column or row that cannot be used. A paused
   or untrained supporter costs the solver nothing.
 * Preparation works in bands of 64 rows (1 MB of scores at 2,000 supporters) so each band stays
-  in the core's cache while several operations run on it: one survey pass (allowed cells, lowest
-  and highest allowed score) and one writing pass (cost of the band, then copied to each further
-  capacity level while still in cache). Each cell of the scores is read from memory twice, and
-  the expanded matrix is written once. Large matrices are split over two threads (NumPy releases
-  the GIL inside each operation). Supporters are ordered by usable places, most first, so level r
-  of the expansion is a prefix of the columns. What is left is mostly the kernel handing out and
-  zeroing the 64 MB of fresh memory the expanded matrix needs (about 5 ms of a warm-memory write
-  of 2.5 ms on the development machine).
-  Measured (medians of 15, development machine): `prepared_costs` 16-17 ms against 42-47 ms for
-  the bare solver on the matrix it prepares (earlier whole-matrix passes: 25 ms; the same bands on
-  one thread: 22 ms), and against 71-75 ms for the bare solver on a naive expansion of the raw
-  scores (np.repeat), which this column order and weighting solve faster. Tried and dropped:
-  masked reductions (`np.fmin.reduce(where=...)`, 13 ms for the lowest score alone), overlapping
-  the page faults of the new matrix with the survey on a second thread (memory bandwidth, not
-  the core, was the limit), keeping the expanded matrix between runs (64 MB held for a run a day).
-  On a realistic matrix from `score_array` the ties make the solver take 0.3-1 s, and the
-  preparation vanishes in it.
+  in the core's cache while several operations run on it: one survey pass (per band: the allowed
+  cells counted per supporter and per seeker, the lowest and highest allowed score; no allowed
+  matrix is kept) and one writing pass (cost of the band, then copied to each further capacity
+  level while still in cache). Each cell of the scores is read from memory twice and the expanded
+  matrix is written once. Large matrices are split over two threads (NumPy releases the GIL
+  inside each operation). Supporters are ordered by usable places, most first, so level r of the
+  expansion is a prefix of the columns. What is left is mostly the kernel handing out and zeroing
+  the 64 MB of fresh memory the expanded matrix needs (a fresh 64 MB write took 7.8 ms here, a
+  warm one 2.5 ms).
+  Measured with bench/matching.py on the quiet 2-core development machine (medians of 15):
+  `optimal_pairs` 58-64 ms against 43-44 ms for the bare solver on the matrix it prepares, 1.36-1.44x
+  (goal 1.5x); `prepared_costs` 14-18 ms. Before: whole-matrix passes 25 ms (1.50-1.67x), the same
+  bands on one thread 22 ms, bands with a kept 4 MB allowed matrix 18-21 ms (1.44-1.67x). The bare
+  solver on a naive expansion of the raw scores (np.repeat) took 71-75 ms: this column order and
+  weighting solve faster. Tried and dropped: masked reductions (`np.fmin.reduce(where=...)`, 13 ms
+  for the lowest score alone), `np.subtract(where=allowed)` into a zeroed matrix (26 ms), supporters'
+  copies side by side (a strided broadcast write, 19 ms), overlapping the page faults of the new
+  matrix with the survey on a second thread (memory bandwidth, not the core, was the limit), and
+  keeping the expanded matrix between runs (64 MB held for a run a day). On a realistic matrix
+  from `score_array` the ties make the solver take 0.3-1 s and the preparation vanishes in it.
 * Ties are broken by the solver, deterministically for a given input and SciPy version.
 
 `greedy_pairs` is the first-come baseline (each seeker in turn takes their best remaining
@@ -118,12 +121,12 @@ def prepared_costs(score: np.ndarray, capacity: Sequence[int]) -> tuple[np.ndarr
     score, capacity_array = _checked(score, capacity)
     if score.size == 0:
         return None
-    allowed, low, high = _survey(score)
+    servable, has_any, low, high = _survey(score)
     # Clip capacity at what the supporter could use: the seekers they may serve at all.
-    usable = np.minimum(capacity_array, allowed.sum(axis=0, dtype=np.int32))
+    usable = np.minimum(capacity_array, servable)
     if not usable.any():
         return None
-    seekers = np.flatnonzero(allowed.any(axis=1))
+    seekers = np.flatnonzero(has_any)
     # Supporters with the most usable places first, so expansion level r (every supporter with
     # more than r places) is a prefix of the columns.
     order = np.argsort(-usable, kind="stable")
@@ -202,27 +205,32 @@ def _checked(score: np.ndarray, capacity: Sequence[int]) -> tuple[np.ndarray, np
     return matrix, capacity_array.astype(np.int64, copy=False)
 
 
-def _survey(score: np.ndarray) -> tuple[np.ndarray, float, float]:
-    """One pass over the scores: which pairs are allowed, and the lowest and highest allowed score.
+def _survey(score: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """One pass over the scores: how many seekers each supporter may serve, which seekers any
+    supporter may serve, and the lowest and highest allowed score.
 
     Low and high are NaN when no pair is allowed. Raises ValueError for +inf.
     """
-    allowed = np.empty(score.shape, dtype=bool)
 
-    def look(start: int, stop: int) -> tuple[float, float]:
+    def look(start: int, stop: int) -> tuple[np.ndarray, np.ndarray, float, float]:
         band = score[start:stop]
-        np.isfinite(band, out=allowed[start:stop])
+        allowed = np.isfinite(band)
         with np.errstate(invalid="ignore"):
             marked = band - band  # 0, or NaN where the score is infinite or NaN
         marked += band  # the score, or NaN: what fmin skips
         # fmax skips NaN and -inf never wins, so this is the highest allowed score unless +inf is there.
-        return float(np.fmin.reduce(marked, axis=None)), float(np.fmax.reduce(band, axis=None))
+        return (
+            allowed.sum(axis=0, dtype=np.int32),
+            allowed.any(axis=1),
+            float(np.fmin.reduce(marked, axis=None)),
+            float(np.fmax.reduce(band, axis=None)),
+        )
 
-    lows, highs = zip(*_in_bands(score.shape[0], score.shape[1], look), strict=True)
+    counts, rows, lows, highs = zip(*_in_bands(score.shape[0], score.shape[1], look), strict=True)
     high = float(np.fmax.reduce(highs))
     if high == np.inf:
         raise ValueError(POSITIVE_INFINITY)
-    return allowed, float(np.fmin.reduce(lows)), high
+    return np.sum(counts, axis=0, dtype=np.int32), np.concatenate(rows), float(np.fmin.reduce(lows)), high
 
 
 def _in_bands(rows: int, width: int, work: Callable[[int, int], T]) -> list[T]:
