@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,11 +46,11 @@ def pg_admin_url() -> str:
     return os.environ.get("TEST_DATABASE_URL") or PG_DEFAULT
 
 
-@pytest.fixture(scope="session")
-def postgresql_database() -> Iterator[str]:
-    """A fresh PostgreSQL database for this test run, dropped at the end."""
+@contextmanager
+def scratch_postgresql_database(prefix: str = "shared_load_test") -> Iterator[str]:
+    """A new, empty PostgreSQL database named `prefix_<random>`, dropped (even while in use) at the end."""
     admin_url = make_url(pg_admin_url())
-    name = f"shared_load_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     maintenance = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with maintenance.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -59,6 +60,13 @@ def postgresql_database() -> Iterator[str]:
         with maintenance.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         maintenance.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgresql_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test run, dropped at the end."""
+    with scratch_postgresql_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -11,17 +11,14 @@ import re
 import shutil
 import subprocess
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, expect
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from tests.conftest import pg_admin_url
+from tests.conftest import scratch_postgresql_database
 from tests.e2e.conftest import (
     ROOT,
     SIGN_OUT,
@@ -129,17 +126,8 @@ def wait_for_port(port: int, process: subprocess.Popen, log: Path, timeout: floa
 @pytest.fixture(scope="module")
 def database() -> Iterator[str]:
     """A PostgreSQL database of this module's own, dropped afterwards."""
-    admin_url = make_url(pg_admin_url())
-    name = f"shared_load_replicas_{uuid.uuid4().hex[:10]}"
-    maintenance = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with maintenance.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with maintenance.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        maintenance.dispose()
+    with scratch_postgresql_database("shared_load_replicas") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
