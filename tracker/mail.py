@@ -56,6 +56,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from db.models import OutboxMessage
 from tracker.errors import SharedLoadError
+from tracker.sweeper import sweep_once
 
 log = logging.getLogger("tracker.mail")
 
@@ -504,7 +505,9 @@ def run_forever(
         while not stop.is_set():
             handled = 0
             try:
-                _sweep(factory)
+                # The time-driven steps write the notifications this loop then delivers; here they
+                # happen even when nobody opens the app (tracker/sweeper.py runs them in the app too).
+                sweep_once(factory)
                 report = send_pending(factory, batch=batch, transport=transport, lease=lease, stop=stop)
                 handled = report.sent + report.retrying + report.failed
                 if handled or report.uncertain:
@@ -518,17 +521,6 @@ def run_forever(
     finally:
         restore()
     log.info("sender stopped")
-
-
-def _sweep(factory: sessionmaker[Session]) -> None:
-    """Time-driven steps (expired requests, feedback due, overdue requests, reminders) write the notifications
-    this loop then delivers; running them here means they happen even when nobody opens the app."""
-    from tracker.services.sweeps import run_sweeps
-
-    with factory() as session:
-        report = run_sweeps(session)
-    if report.expired or report.feedback_due or report.overdue or report.reminders:
-        log.info("sweep: %s", report)
 
 
 def _stop_on_signals(stop: threading.Event) -> Callable[[], None]:

@@ -56,7 +56,6 @@ class Sweeper:
         self._sweep = sweep or sweep_once
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="shared-load-sweeper", daemon=True)
-        self.rounds = 0
 
     def start(self) -> Sweeper:
         self._thread.start()
@@ -72,14 +71,14 @@ class Sweeper:
                 self._sweep(self._open_session)
             except Exception as error:  # a failed round must not end the thread; the next one retries
                 log.error("sweep failed (%s); trying again in %.0f s", type(error).__name__, self._interval)
-            self.rounds += 1
             self._stop.wait(self._interval * random.uniform(0.9, 1.1))
 
 
 def sweep_once(open_session: OpenSession) -> None:
+    """One round, in a session of its own (the e-mail sender's rounds call this too)."""
     from tracker.services.sweeps import run_sweeps
 
     with open_session() as session:
         report = run_sweeps(session)
-    if report.expired or report.feedback_due or report.overdue or report.reminders:
+    if report.expired or report.feedback_due or report.overdue or report.reminders or report.sessions_removed:
         log.info("sweep: %s", report)

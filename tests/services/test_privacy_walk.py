@@ -89,6 +89,7 @@ NOT_WALKED = {
     "services.sessions.claim": "exchanges a one-time 256-bit handoff code (nobody signed in yet)",
     "services.sessions.find": "looks a session up by the server's own id or the cookie's secret (see auth.signed_in)",
     "services.sessions.names_session": "whether a cookie's secret names a session; no person's data",
+    "services.sessions.remove_over": "part of the sweeps: deletes sessions over for a day (nobody signed in); no id",
     "services.sessions.end_sessions": "runs inside sign-out, a password change or reset and a deactivation, on the "
     "person each is about",
     "services.reminders.send_due": "the sender's rounds (nobody signed in), and bring_mine on the actor's own id",

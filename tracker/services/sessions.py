@@ -24,7 +24,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models import SignInSession, utcnow
@@ -38,6 +38,7 @@ from tracker.validation import is_id
 COOKIE = "shared_load_session"
 KINDS = ("password", "sso")
 HANDOFF_VALID = timedelta(seconds=60)
+KEPT_AFTER_ENDING = timedelta(days=1)  # an ended session's row, then `remove_over` deletes it
 TOUCH_EVERY = timedelta(minutes=1)
 SECRET_CHARS = (40, 60)  # secrets.token_urlsafe(32) is 43 characters; anything far off is not ours
 
@@ -95,6 +96,23 @@ def _over_since(
     """When a session ended, or None while it is live: ended, past its lifetime, or idle too long."""
     moments = [m for m in (ended_at, expires_at, last_used_at + idle) if m is not None and m <= now]
     return min(moments) if moments else None
+
+
+def remove_over(db: Session, *, now: datetime, idle: timedelta) -> int:
+    """Delete the sessions that have been over for `KEPT_AFTER_ENDING` (the rule of `_over_since`,
+    in SQL): ended, past their lifetime, or idle. Run by the sweeps inside their transaction; the
+    person's list of sign-ins shows live sessions only, so the table holds about a day of them."""
+    cutoff = now - KEPT_AFTER_ENDING
+    result = db.execute(
+        delete(SignInSession).where(
+            or_(
+                SignInSession.ended_at < cutoff,
+                SignInSession.expires_at < cutoff,
+                SignInSession.last_used_at < cutoff - idle,
+            )
+        )
+    )
+    return result.rowcount or 0
 
 
 def start(db: Session, actor: Actor, *, kind: str = "password", now: datetime | None = None) -> Started:

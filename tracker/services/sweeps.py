@@ -12,15 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, exists, or_, select, text
+from sqlalchemy import exists, select, text
 from sqlalchemy.orm import Session
 
-from db.models import Match, Notification, Person, RoleGrant, SignInSession, SupportRequest, utcnow
+from db.models import Match, Notification, Person, RoleGrant, SupportRequest, utcnow
 from tracker.domain import Role
 from tracker.notify import NotificationKind, notify
 from tracker.policy import Action
 from tracker.queries.program import program_settings
-from tracker.services import reminders
+from tracker.services import reminders, sessions
 from tracker.services.boundary import action
 
 
@@ -35,11 +35,6 @@ class SweepReport:
 
 
 SWEEP_LOCK = 0x5348_4C53  # the advisory lock's key: "SHLS"
-
-
-# An ended session's row is kept a day (the person's "where you are signed in" list shows live
-# ones only); after that it is removed, so the table holds roughly the sessions of one day.
-ENDED_SESSIONS_KEPT = timedelta(days=1)
 
 
 def run_sweeps(db: Session, *, now: datetime | None = None) -> SweepReport:
@@ -93,26 +88,11 @@ def run_sweeps(db: Session, *, now: datetime | None = None) -> SweepReport:
                     notify(db, coordinator, NotificationKind.REQUEST_OVERDUE, request.id)
                     overdue += 1
         reminded = reminders.send_due(db, now=now)
-        removed = _remove_ended_sessions(db, now=now, idle=timedelta(minutes=settings.idle_timeout_minutes))
+        removed = sessions.remove_over(db, now=now, idle=timedelta(minutes=settings.idle_timeout_minutes))
         act.done()
     return SweepReport(
         expired=len(stale), feedback_due=due, overdue=overdue, reminders=reminded.sent, sessions_removed=removed
     )
-
-
-def _remove_ended_sessions(db: Session, *, now: datetime, idle: timedelta) -> int:
-    """Delete sign-in sessions that have been over (ended, past their lifetime, or idle) for a day."""
-    cutoff = now - ENDED_SESSIONS_KEPT
-    result = db.execute(
-        delete(SignInSession).where(
-            or_(
-                SignInSession.ended_at < cutoff,
-                SignInSession.expires_at < cutoff,
-                SignInSession.last_used_at < cutoff - idle,
-            )
-        )
-    )
-    return result.rowcount or 0
 
 
 def _not_yet(db: Session, person_id: int | None, kind: NotificationKind, request_id: int) -> bool:
